@@ -1,0 +1,1 @@
+"""agentdesk's terminal front ends: the Textual desk and the ``agentdesk`` command."""

@@ -1,0 +1,54 @@
+"""The ``agentdesk`` command: argument parsing and dispatch to one module per subcommand.
+
+Subcommand modules live in :mod:`tui.commands`; each exposes ``NAME``, ``HELP``,
+``add_arguments(parser)`` and ``run(args) -> int``. They are imported only when chosen, so
+``agentdesk agents`` never pays for Textual and ``agentdesk`` never pays for ``anthropic`` before
+its first frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from agents import __version__
+
+#: (subcommand, module under tui.commands, one-line help). Order is the order in ``--help``.
+SUBCOMMANDS: list[tuple[str, str, str]] = [
+    ("agents", "agents_cmd", "list and validate agent definitions"),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser; subcommand arguments are added by their modules."""
+    parser = argparse.ArgumentParser(
+        prog="agentdesk",
+        description="Supervise a team of AI coding agents in one repository.",
+    )
+    parser.add_argument("--version", action="version", version=f"agentdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name, help_text in SUBCOMMANDS:
+        module = importlib.import_module(f"tui.commands.{module_name}")
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(sp)
+        sp.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``agentdesk`` console script."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    module = getattr(args, "_module", None)
+    if module is None:
+        parser.print_help()
+        return 0
+    result: int = module.run(args)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
