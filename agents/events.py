@@ -129,6 +129,15 @@ class ProposalApplied(Event):
 
 
 @dataclass(frozen=True)
+class Committed(Event):
+    """The git commit of an applied proposal finished (off the UI thread)."""
+
+    proposal_id: str
+    sha: str
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ProposalFailed(Event):
     """An approved proposal could not be applied (stale pre-image, guard refusal, I/O error)."""
 

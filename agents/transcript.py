@@ -1,0 +1,120 @@
+"""Session persistence: each agent's conversation and display transcript as JSON lines.
+
+Under ``.agentdesk/sessions/<agent>/``:
+
+- ``messages.jsonl``: the Messages-API conversation, one message per line, appended as it grows.
+  A relaunch resumes the conversation from it.
+- ``entries.jsonl``: what the pane shows (user prompts, assistant text, tool calls and results,
+  decisions, errors), so a relaunch restores the transcript exactly.
+- ``meta.json``: running totals (tokens, cost), the effective mode and whether a task was running.
+
+Nothing here ever holds the API key: the key lives only in the model client.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+@dataclass
+class TranscriptEntry:
+    """One block in an agent's pane."""
+
+    #: user | assistant | tool_call | tool_result | proposal | decision | denied | error | notice
+    kind: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class TranscriptStore:
+    """Append-only JSONL files for one agent's session."""
+
+    def __init__(self, state_dir: Path, agent: str) -> None:
+        self.dir = state_dir / "sessions" / _SAFE.sub("_", agent)
+        self._messages = self.dir / "messages.jsonl"
+        self._entries = self.dir / "entries.jsonl"
+        self._meta = self.dir / "meta.json"
+
+    def _append(self, path: Path, record: Any) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, line.encode("utf-8", "surrogatepass"))
+        finally:
+            os.close(fd)
+
+    def append_message(self, message: dict[str, Any]) -> None:
+        """Persist one conversation message (user or assistant)."""
+        self._append(self._messages, message)
+
+    def rewrite_messages(self, messages: list[dict[str, Any]]) -> None:
+        """Replace the whole conversation (after a repair such as closing dangling tool calls)."""
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = self._messages.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8", errors="surrogatepass") as fh:
+            for message in messages:
+                fh.write(json.dumps(message, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self._messages)
+
+    def append_entry(self, entry: TranscriptEntry) -> None:
+        """Persist one display entry."""
+        self._append(self._entries, asdict(entry))
+
+    def load_messages(self) -> list[dict[str, Any]]:
+        """The persisted conversation; a torn last line (crash mid-append) is dropped."""
+        return [m for m in _read_jsonl(self._messages) if isinstance(m, dict)]
+
+    def load_entries(self) -> list[TranscriptEntry]:
+        """The persisted display transcript."""
+        out = []
+        for record in _read_jsonl(self._entries):
+            if isinstance(record, dict) and "kind" in record:
+                out.append(
+                    TranscriptEntry(
+                        kind=str(record["kind"]),
+                        text=str(record.get("text", "")),
+                        meta=dict(record.get("meta") or {}),
+                    )
+                )
+        return out
+
+    def load_meta(self) -> dict[str, Any]:
+        """Totals and flags saved by :meth:`save_meta` (empty when absent or unreadable)."""
+        try:
+            data = json.loads(self._meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def save_meta(self, meta: dict[str, Any]) -> None:
+        """Replace the meta record atomically."""
+        from agents.state_dir import write_json_atomic
+
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_json_atomic(self._meta, meta)
+
+
+def _read_jsonl(path: Path) -> list[Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return []
+    out = []
+    for line in raw.decode("utf-8", "surrogatepass").splitlines():
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out
