@@ -53,6 +53,13 @@ class StateChanged(Event):
 
 
 @dataclass(frozen=True)
+class ModeChanged(Event):
+    """The person changed the agent's effective permission mode."""
+
+    mode: str
+
+
+@dataclass(frozen=True)
 class TurnStarted(Event):
     """A model turn (one Messages API call) began."""
 

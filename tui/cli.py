@@ -18,6 +18,7 @@ from agents import __version__
 #: (subcommand, module under tui.commands, one-line help). Order is the order in ``--help``.
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("agents", "agents_cmd", "list and validate agent definitions"),
+    ("run", "run_cmd", "run one agent headless to the end of its task"),
 ]
 
 

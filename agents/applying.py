@@ -1,0 +1,165 @@
+"""Carrying out an approved proposal: write the files or run the command, then commit.
+
+:class:`ChangeApplier` is shared by every agent of a workspace. File changes go through
+:class:`agents.apply.Applier` (guard re-check, compare-and-swap, journal) on a worker thread;
+commands through :func:`agents.tools.bash.run_command`. The git commit runs on the single git
+writer thread and never delays the result: the file is on disk and the pane updated first, the
+``Committed`` event follows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agents.events import Committed, ProposalApplied, ProposalFailed
+from agents.proposal import Decision, Proposal
+from agents.tools.base import ToolOutcome
+
+if TYPE_CHECKING:
+    from agents.apply import Applier
+    from agents.domain import PathGuard
+    from agents.ledger import ToolLedger
+    from agents.queue import ApprovalQueue
+    from agents.runtime import AgentRuntime
+    from agents.vcs import GitWriter
+
+
+class ChangeApplier:
+    """Applies approved proposals for every agent of one workspace."""
+
+    def __init__(
+        self,
+        root: Path,
+        applier: Applier,
+        queue: ApprovalQueue,
+        ledger: ToolLedger,
+        guards: dict[str, PathGuard],
+        git: GitWriter | None,
+        commit_mode: str = "proposal",
+    ) -> None:
+        self.root = root
+        self.applier = applier
+        self.queue = queue
+        self.ledger = ledger
+        self.guards = guards
+        self.git = git
+        self.commit_mode = commit_mode
+        self._turn_paths: dict[str, list[tuple[str, str]]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def is_dirty(self, rel: str) -> bool:
+        """True when the person has uncommitted changes to ``rel`` (False without git)."""
+        if self.git is None or not self.git.available:
+            return False
+        try:
+            return self.git.is_dirty(rel)
+        except Exception:  # a git hiccup must not stop a proposal; the flag is advisory
+            return False
+
+    async def apply(self, rt: AgentRuntime, proposal: Proposal, decision: Decision) -> ToolOutcome:
+        """Carry out ``proposal``; returns the tool result the model will see."""
+        self.ledger.mark_applying(rt.name, proposal.tool_use_id, proposal.id)
+        if proposal.is_command and proposal.command is not None:
+            return await self._run_command(rt, proposal)
+        return await self._write(rt, proposal, decision)
+
+    async def _run_command(self, rt: AgentRuntime, proposal: Proposal) -> ToolOutcome:
+        from agents.tools.bash import run_command
+
+        timeout_ms = proposal.input.get("timeout")
+        timeout_s = min(float(timeout_ms) / 1000.0, 600.0) if timeout_ms else 120.0
+        self.queue.set_state(proposal.id, "approved")
+        outcome = await run_command(proposal.command or "", cwd=self.root, timeout_s=timeout_s)
+        self.queue.set_state(proposal.id, "applied")
+        rt.emit(ProposalApplied(rt.name, proposal.id, ()))
+        return outcome
+
+    async def _write(self, rt: AgentRuntime, proposal: Proposal, decision: Decision) -> ToolOutcome:
+        from agents.apply import ApplyError
+
+        guard = self.guards[rt.name]
+        if "dirty" in proposal.flags and self.git is not None and self.git.available:
+            for rel in proposal.paths:
+                await asyncio.to_thread(self._snapshot, rel)
+        try:
+            result = await asyncio.to_thread(self.applier.apply, proposal, decision, guard)
+        except ApplyError as exc:
+            state = "stale" if exc.stale else "failed"
+            self.queue.set_state(proposal.id, state, exc.reason)
+            rt.emit(ProposalFailed(rt.name, proposal.id, exc.reason, stale=exc.stale))
+            rt.add_entry("error", exc.reason, proposal_id=proposal.id)
+            hint = " Read the file again and propose the change against its current content."
+            return ToolOutcome(f"Not applied: {exc.reason}.{hint if exc.stale else ''}", True)
+        self.queue.set_state(proposal.id, "applied")
+        rt.emit(ProposalApplied(rt.name, proposal.id, result.paths))
+        self._commit(rt, proposal, result.paths)
+        return ToolOutcome(_applied_message(proposal, decision, result.paths))
+
+    def _snapshot(self, rel: str) -> None:
+        assert self.git is not None
+        with contextlib.suppress(Exception):  # best effort: the dirty flag already warned
+            self.git.snapshot_dirty(rel)
+
+    def _commit(self, rt: AgentRuntime, proposal: Proposal, paths: tuple[str, ...]) -> None:
+        if self.git is None or not self.git.available or self.commit_mode == "off" or not paths:
+            return
+        if self.commit_mode == "turn":
+            bucket = self._turn_paths.setdefault(rt.name, [])
+            bucket.extend((p, proposal.id) for p in paths)
+            return
+        self._spawn(self._commit_now(rt, list(paths), proposal.id, proposal.summary))
+
+    def end_turn(self, rt: AgentRuntime) -> None:
+        """Commit mode ``turn``: commit everything this agent applied during the turn."""
+        bucket = self._turn_paths.pop(rt.name, [])
+        if not bucket:
+            return
+        paths = sorted({p for p, _ in bucket})
+        ids = sorted({i for _, i in bucket})
+        self._spawn(self._commit_now(rt, paths, ",".join(ids), f"{len(ids)} approved changes"))
+
+    async def _commit_now(
+        self, rt: AgentRuntime, paths: list[str], proposal_id: str, summary: str
+    ) -> None:
+        assert self.git is not None
+        try:
+            info = await asyncio.wrap_future(
+                self.git.submit(
+                    lambda: self.git.commit_paths(  # type: ignore[union-attr]
+                        paths, agent=rt.name, proposal_id=proposal_id, summary=summary
+                    )
+                )
+            )
+        except Exception as exc:
+            rt.add_entry("error", f"git commit failed: {exc}", proposal_id=proposal_id)
+            rt.emit(ProposalFailed(rt.name, proposal_id, f"applied, but git commit failed: {exc}"))
+            return
+        rt.emit(Committed(rt.name, proposal_id, info.sha, tuple(paths)))
+
+    def _spawn(self, coro: object) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for every background commit (headless runs, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _applied_message(proposal: Proposal, decision: Decision, paths: tuple[str, ...]) -> str:
+    what = ", ".join(paths)
+    if decision.edited:
+        return (
+            f"Applied with the person's edits: {what}. The file now holds their version; "
+            "read it before changing it again."
+        )
+    if decision.hunks:
+        return (
+            f"Applied only some hunks of your change to {what}, as the person chose. "
+            "Read the file to see what it holds now."
+        )
+    return f"Applied: {proposal.summary}"

@@ -1,0 +1,53 @@
+"""Answering a blocker: the PROGRESS.md line is marked resolved and the answer recorded.
+
+The edit is the person's, so it is written directly (atomically, compare-and-swap against the
+bytes just read) rather than through the approval queue; only the blocker's line changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from agents.blockers import BlockerBook
+from agents.progress import Blocker, ProgressFile
+from agents.progress_edit import resolve_blocker
+from agents.safe_write import StaleFile, atomic_write, read_nofollow, sha256_bytes
+from agents.textcodec import TextFile
+
+PROGRESS = "PROGRESS.md"
+
+
+class BlockerNotFound(LookupError):
+    """No blocker has that id (it may have been resolved or edited away)."""
+
+
+def find_blocker(book: BlockerBook, progress: ProgressFile, blocker_id: str) -> Blocker:
+    """The blocker ``blocker_id`` as PROGRESS.md holds it now."""
+    for blocker in book.sync(progress.load()):
+        if blocker.id == blocker_id:
+            return blocker
+    raise BlockerNotFound(f"no blocker with id {blocker_id!r} in PROGRESS.md")
+
+
+def answer_blocker(
+    root: Path, progress: ProgressFile, book: BlockerBook, blocker_id: str, answer: str
+) -> Blocker:
+    """Resolve ``blocker_id`` in PROGRESS.md with ``answer``; returns the blocker answered."""
+    blocker = find_blocker(book, progress, blocker_id)
+    for _attempt in range(3):
+        data = read_nofollow(root, PROGRESS)
+        text_file = TextFile.from_bytes(data)
+        new_text = resolve_blocker(text_file.text, blocker_id, answer, datetime.now())
+        try:
+            atomic_write(
+                root, PROGRESS, text_file.encode(new_text), expected_sha256=sha256_bytes(data)
+            )
+            break
+        except StaleFile:
+            continue  # someone saved PROGRESS.md in between: read it again
+    else:
+        raise StaleFile(PROGRESS, "", "")  # pragma: no cover - three concurrent saves in a row
+    book.record_answer(blocker_id, answer)
+    progress.load()
+    return blocker

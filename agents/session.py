@@ -1,0 +1,292 @@
+"""One agent's tool loop on the Messages API: stream a turn, run its tools, repeat.
+
+The session owns the conversation (``messages``) and persists every message as it is added, so a
+relaunch resumes where it stopped. A turn that did not end cleanly (truncated stream, mid-stream
+error, ``max_tokens`` inside a tool call) never reaches the tools: the model layer raises and
+nothing is appended. Cancelling stops the stream or the running command promptly and closes every
+open tool call with a result that says so, so the conversation stays valid.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from agents.events import AgentError, RetryScheduled, TextDelta, TurnEnded, TurnStarted, Usage
+from agents.tool_runner import ToolRunner, cancel_pending
+
+if TYPE_CHECKING:
+    from agents.applying import ChangeApplier
+    from agents.runtime import AgentRuntime
+
+#: Returns a ready ``AsyncAnthropic`` client (created lazily, after the first frame).
+ClientFactory = Callable[[], Awaitable[Any]]
+
+MAX_TOKENS_TOOL_NOTE = (
+    "Your previous reply was cut off by the output limit in the middle of a tool call, so "
+    "nothing was run. Make the change in smaller steps (several smaller Edit calls)."
+)
+
+
+class AgentSession:
+    """The conversation and tool loop of one agent."""
+
+    def __init__(
+        self,
+        runtime: AgentRuntime,
+        runner: ToolRunner,
+        applier: ChangeApplier,
+        client_factory: ClientFactory,
+        system_prompt: str,
+        *,
+        max_tokens: int = 8192,
+        retry_policy: Any = None,
+    ) -> None:
+        self.rt = runtime
+        self.runner = runner
+        self.applier = applier
+        self.client_factory = client_factory
+        self.system_prompt = system_prompt
+        self.max_tokens = max_tokens
+        self.retry_policy = retry_policy
+        self.messages: list[dict[str, Any]] = runtime.store.load_messages()
+        self.task: asyncio.Task[None] | None = None
+        self.finished = asyncio.Event()
+        self.last_error = ""
+        self._pending_user: list[str] = []
+        runtime.session = self
+
+    @property
+    def running(self) -> bool:
+        """True while a task is in progress."""
+        return self.task is not None and not self.task.done()
+
+    def send(self, text: str) -> None:
+        """Give the agent a task or a reply; starts the loop if it is idle."""
+        if self.running:
+            # Queued as the next user turn: appended when the loop next talks to the model.
+            self._pending_user.append(text)
+            self.rt.add_entry("user", text, queued=True)
+            return
+        self._add_user_text(text)
+        self.start()
+
+    def start(self) -> None:
+        """Run the loop (resume included) in a task."""
+        if self.running:
+            return
+        self.finished.clear()
+        self.task = asyncio.ensure_future(self._run())
+
+    def cancel(self) -> None:
+        """Stop the running turn or command promptly."""
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+    def needs_resume(self) -> bool:
+        """True when the conversation ends mid-task (a user turn or open tool calls)."""
+        if not self.messages:
+            return False
+        last = self.messages[-1]
+        if last.get("role") == "user":
+            return True
+        return bool(_tool_uses(last))
+
+    def _add_user_text(self, text: str) -> None:
+        self.rt.add_entry("user", text)
+        if self.messages and self.messages[-1].get("role") == "user":
+            content = _as_blocks(self.messages[-1]["content"])
+            content.append({"type": "text", "text": text})
+            self.messages[-1] = {"role": "user", "content": content}
+            self.rt.store.rewrite_messages(self.messages)
+            return
+        self._append({"role": "user", "content": [{"type": "text", "text": text}]})
+
+    def _append(self, message: dict[str, Any]) -> None:
+        self.messages.append(message)
+        self.rt.store.append_message(message)
+
+    async def _run(self) -> None:
+        self.rt.save_meta(running=True)
+        self.rt.set_state("working")
+        try:
+            await self._loop()
+        except asyncio.CancelledError:
+            await self._close_open_calls("interrupted: the person cancelled this turn")
+            await cancel_pending(self.runner, "turn cancelled by the person")
+            self.rt.add_entry("notice", "cancelled")
+            self.rt.set_state("idle", "cancelled")
+        except Exception as exc:  # the loop must never die silently
+            self.last_error = _safe_message(exc)
+            self.rt.emit(AgentError(self.rt.name, self.last_error))
+            self.rt.add_entry("error", self.last_error)
+            self.rt.set_state("error", self.last_error)
+        finally:
+            self.rt.save_meta(running=False)
+            self.applier.end_turn(self.rt)
+            self.finished.set()
+
+    async def _loop(self) -> None:
+        from agents.llm import TurnFailed
+
+        turns = 0
+        max_turns = self.rt.definition.max_turns
+        while True:
+            last = self.messages[-1] if self.messages else None
+            if last is not None and last.get("role") == "assistant":
+                open_calls = _tool_uses(last)
+                if not open_calls and self._pending_user:
+                    self._flush_pending_user()
+                    continue
+                if not open_calls:
+                    self.rt.set_state("done" if self._marked_complete() else "idle")
+                    return
+                results = [await self.runner.handle(b) for b in open_calls]
+                self._append({"role": "user", "content": results})
+                self.applier.end_turn(self.rt)
+                continue
+            self._flush_pending_user()
+            if self.rt.over_budget:
+                self.rt.add_entry("notice", f"paused: budget ${self.rt.budget_usd:.2f} reached")
+                self.rt.set_state("paused", "budget reached")
+                return
+            if max_turns is not None and turns >= max_turns:
+                self.rt.add_entry("notice", f"stopped: maxTurns ({max_turns}) reached")
+                self.rt.set_state("idle", "maxTurns reached")
+                return
+            turns += 1
+            try:
+                result = await self._model_turn(turns)
+            except TurnFailed as exc:
+                if exc.kind == "max_tokens_tool":
+                    self._add_note(MAX_TOKENS_TOOL_NOTE)
+                    continue
+                self.last_error = exc.message
+                self.rt.emit(AgentError(self.rt.name, exc.message))
+                self.rt.add_entry("error", exc.message)
+                self.rt.set_state("error", exc.message)
+                return
+            self._append({"role": "assistant", "content": result.content})
+            self.rt.emit(TurnEnded(self.rt.name, turns, result.stop_reason))
+            if result.stop_reason == "max_tokens":
+                self.rt.add_entry("notice", "the reply was cut at the output limit")
+
+    def _flush_pending_user(self) -> None:
+        pending, self._pending_user = self._pending_user, []
+        for text in pending:
+            if self.messages and self.messages[-1].get("role") == "user":
+                content = _as_blocks(self.messages[-1]["content"])
+                content.append({"type": "text", "text": text})
+                self.messages[-1] = {"role": "user", "content": content}
+                self.rt.store.rewrite_messages(self.messages)
+            else:
+                self._append({"role": "user", "content": [{"type": "text", "text": text}]})
+
+    def _add_note(self, text: str) -> None:
+        self.rt.add_entry("notice", text)
+        self._append({"role": "user", "content": [{"type": "text", "text": text}]})
+
+    async def _model_turn(self, turn: int) -> Any:
+        from agents.llm import RetryPolicy, call_with_retries, stream_turn
+        from agents.pricing import cost_usd
+        from agents.tools import tool_schemas
+
+        client = await self.client_factory()
+        self.rt.emit(TurnStarted(self.rt.name, turn))
+        self.rt.set_state("working")
+        buffer: list[str] = []
+
+        def on_text(text: str) -> None:
+            buffer.append(text)
+            self.rt.streaming_text += text
+            self.rt.emit(TextDelta(self.rt.name, text))
+
+        def call() -> Awaitable[Any]:
+            buffer.clear()
+            self.rt.streaming_text = ""
+            return stream_turn(
+                client,
+                model=self.rt.model_id,
+                system=self.system_prompt,
+                messages=self.messages,
+                tools=tool_schemas(self.runner.offered()),
+                max_tokens=self.max_tokens,
+                on_text=on_text,
+                extra_headers={"x-agentdesk-agent": self.rt.name},
+            )
+
+        def on_retry(attempt: int, delay: float, reason: str) -> None:
+            self.rt.retry_deadline = time.monotonic() + delay
+            self.rt.state_detail = f"{reason}; retrying in {delay:.0f} s"
+            self.rt.emit(RetryScheduled(self.rt.name, attempt, delay, reason))
+
+        policy = self.retry_policy or RetryPolicy()
+        result = await call_with_retries(call, policy, on_retry)
+        self.rt.retry_deadline = None
+        self.rt.streaming_text = ""
+        text = "".join(b.get("text", "") for b in result.content if b.get("type") == "text")
+        if text.strip():
+            self.rt.add_entry("assistant", text)
+        cost = cost_usd(self.rt.model_id, result.usage)
+        self.rt.add_usage(result.usage, cost)
+        u = result.usage
+        self.rt.emit(
+            Usage(
+                self.rt.name,
+                int(u.get("input_tokens", 0)),
+                int(u.get("output_tokens", 0)),
+                int(u.get("cache_read_input_tokens", 0)),
+                int(u.get("cache_creation_input_tokens", 0)),
+                cost,
+                self.rt.cost_usd,
+            )
+        )
+        return result
+
+    async def _close_open_calls(self, reason: str) -> None:
+        """After a cancel: give every open tool call a result so the conversation stays valid."""
+        last = self.messages[-1] if self.messages else None
+        if last is None or last.get("role") != "assistant":
+            return
+        results = []
+        for block in _tool_uses(last):
+            stored = self.runner.deps.ledger.get(self.rt.name, str(block.get("id")))
+            if stored is None:
+                stored = {
+                    "type": "tool_result",
+                    "tool_use_id": block.get("id"),
+                    "content": reason,
+                    "is_error": True,
+                }
+                self.runner.deps.ledger.record(self.rt.name, str(block.get("id")), stored)
+            results.append(stored)
+        if results:
+            self._append({"role": "user", "content": results})
+
+    def _marked_complete(self) -> bool:
+        return any(
+            e.kind == "tool_result"
+            and e.meta.get("tool") == "MarkComplete"
+            and not e.meta.get("is_error")
+            for e in self.rt.entries[-20:]
+        )
+
+
+def _tool_uses(message: dict[str, Any]) -> list[dict[str, Any]]:
+    content = message.get("content")
+    if message.get("role") != "assistant" or not isinstance(content, list):
+        return []
+    return [b for b in content if isinstance(b, dict) and b.get("type") == "tool_use"]
+
+
+def _as_blocks(content: Any) -> list[dict[str, Any]]:
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}]
+    return list(content) if isinstance(content, list) else []
+
+
+def _safe_message(exc: BaseException) -> str:
+    """A one-line description of an unexpected error, with nothing that could hold the key."""
+    return f"internal error: {type(exc).__name__}: {str(exc)[:300]}"
