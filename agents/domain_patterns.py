@@ -1,0 +1,170 @@
+"""Domain patterns: gitignore-style path patterns relative to the project root.
+
+``backend/`` is a directory (at any depth, as in gitignore), ``src/api/`` is anchored at the
+root because it has a slash in the middle, ``*.tsx`` is any such file at any depth, ``**`` is
+the whole project and ``!pattern`` carves an exception out of an earlier pattern. Matching is
+component-wise (pathspec's ``GitIgnoreSpec``), so ``backend_evil/x`` never matches
+``backend/`` (THREATS T3).
+
+Patterns that :func:`validate_domain_patterns` rejects are dropped by :class:`Domain` (and kept
+in ``Domain.errors``): a bad pattern grants nothing, it never widens the Domain.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+
+from pathspec import GitIgnoreSpec
+
+from agents.protected import fold_parts, protected_reason
+
+
+def _pattern_error(raw: str) -> str | None:
+    """Why one pattern is unusable, or ``None``."""
+    if not isinstance(raw, str):
+        return f"{raw!r} is not a text pattern"
+    pat = raw.strip()
+    body = pat[1:] if pat.startswith("!") else pat
+    if not body:
+        return "an empty pattern matches nothing; remove it"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in body):
+        return f"{raw!r} contains control characters"
+    if "\\" in body:
+        return f"{raw!r} contains a backslash; use '/' between folders"
+    if body.startswith("~"):
+        return f"{raw!r} points into a home directory; patterns are relative to the project root"
+    if body.startswith("/") or (len(body) >= 2 and body[1] == ":" and body[0].isalpha()):
+        return (
+            f"{raw!r} is absolute; Domain patterns are relative to the project root"
+            " (write 'backend/' or 'backend/**')"
+        )
+    parts = body.rstrip("/").split("/")
+    if ".." in parts:
+        return f"{raw!r} contains '..'; a Domain cannot reach outside the project"
+    if body in (".", "./") or parts == ["."]:
+        return "'.' is ambiguous; write '**' to give the whole project"
+    if "." in parts or "" in parts:
+        return f"{raw!r} has an empty or '.' component; write it as a plain relative path"
+    literal = [p for p in parts if not any(ch in p for ch in "*?[")]
+    if literal and len(literal) == len(parts) and protected_reason(fold_parts(body)) is not None:
+        return f"{raw!r} names a protected path; no agent may write it"
+    return None
+
+
+def validate_domain_patterns(patterns: Iterable[str]) -> list[str]:
+    """Errors for a Domain list, one sentence each; an empty list means it is usable.
+
+    Rejects empty patterns, absolute and home paths, ``..``, ``.`` and ``/`` alone, empty or
+    ``.`` components, backslashes, control characters and patterns naming a protected path
+    (THREATS T9). An empty Domain is not an error: it means the agent may not write at all.
+    Existence and symlinked Domain roots are checked at the root by :func:`domain_root_problems`.
+    """
+    errors: list[str] = []
+    for raw in patterns:
+        why = _pattern_error(raw)
+        if why is not None:
+            errors.append(why)
+    return errors
+
+
+def domain_root_problems(root: object, patterns: Iterable[str]) -> list[str]:
+    """Problems with the folders a Domain names, for a given project root.
+
+    Reports a literal Domain folder (``backend/``, ``src/api/``) that is a symlink or passes
+    through one (writes there would always be refused) and one that exists as a file. A folder
+    that does not exist yet is fine: the agent may create it.
+    """
+    import os
+    import stat
+    from pathlib import Path
+
+    base = Path(str(root))
+    problems: list[str] = []
+    for raw in patterns:
+        if _pattern_error(raw) is not None or raw.startswith("!"):
+            continue
+        parts = raw.strip().rstrip("/").split("/")
+        literal: list[str] = []
+        for part in parts:
+            if any(ch in part for ch in "*?["):
+                break
+            literal.append(part)
+        current = base
+        for i, part in enumerate(literal):
+            current = current / part
+            try:
+                st = os.lstat(current)
+            except OSError:
+                break
+            shown = "/".join(literal[: i + 1])
+            if stat.S_ISLNK(st.st_mode):
+                problems.append(
+                    f"{raw}: {shown} is a symbolic link; agentdesk will not write there"
+                )
+                break
+            if not stat.S_ISDIR(st.st_mode) and (i < len(literal) - 1 or raw.endswith("/")):
+                problems.append(f"{raw}: {shown} is a file, not a folder")
+                break
+    return problems
+
+
+class Domain:
+    """Compiled Domain patterns; ``matches`` answers for files, ``may_contain`` for folders."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        kept: list[str] = []
+        errors: list[str] = []
+        for raw in patterns:
+            why = _pattern_error(raw)
+            if why is None:
+                kept.append(raw.strip())
+            else:
+                errors.append(why)
+        self.patterns: tuple[str, ...] = tuple(kept)
+        self.errors: tuple[str, ...] = tuple(errors)
+        self._spec = GitIgnoreSpec.from_lines(kept)
+        self._positive = [p for p in kept if not p.startswith("!")]
+
+    def __repr__(self) -> str:
+        return f"Domain({list(self.patterns)!r})"
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+    def matches(self, rel: str) -> bool:
+        """True when the file at canonical relative path ``rel`` is inside the Domain."""
+        if not self.patterns or not rel or rel == ".":
+            return False
+        return bool(self._spec.match_file(rel))
+
+    def may_contain(self, rel_dir: str) -> bool:
+        """Could any file under the folder ``rel_dir`` match? Conservative: may say yes wrongly.
+
+        Used to filter the Domain tree without walking folders the Domain excludes.
+        """
+        if not self._positive:
+            return False
+        dir_parts = [p for p in rel_dir.split("/") if p not in ("", ".")]
+        if not dir_parts:
+            return True
+        if self._spec.match_file("/".join(dir_parts) + "/"):
+            return True
+        return any(_could_match_under(p, dir_parts) for p in self._positive)
+
+
+def _could_match_under(pattern: str, dir_parts: list[str]) -> bool:
+    body = pattern.rstrip("/")
+    if body.startswith("**/"):
+        return True
+    if "/" not in body:
+        return True  # an unanchored name matches at any depth
+    segs = body.split("/")
+    for i, seg in enumerate(segs):
+        if seg == "**":
+            return True
+        if i >= len(dir_parts):
+            return True  # the folder is an ancestor of what the pattern names
+        if not fnmatch.fnmatchcase(dir_parts[i], seg):
+            return False
+    return True  # the folder is inside (or is) what the pattern names
