@@ -1,0 +1,305 @@
+"""Applying approved proposals: re-validated, compare-and-swap, journaled, recoverable.
+
+:meth:`Applier.apply` writes a proposal so that it is all-old or all-new, whatever happens:
+
+1. the decision is folded in (:func:`final_changes`: the person's edited text, or a subset of
+   hunks), and every path is re-checked against the agent's guard at apply time;
+2. per-path locks are taken in one global order, and every file's current sha256 is compared
+   with the pre-image the diff was made from — any mismatch: nothing is written, the error
+   names the file (THREATS T11, T20, T27);
+3. a write-ahead journal (:mod:`agents.journal`) stores the new contents (and, for several
+   files, the pre-images) before the first file is touched;
+4. each file is replaced atomically (:func:`agents.safe_write.atomic_write`, itself CAS);
+   if one fails, the files already written are restored from the journal;
+5. a durable done mark (``applied.jsonl``) is written and the journal removed.
+
+:meth:`Applier.recover` runs at start: it finishes every committed journal (or finishes rolling
+it back), discards unfinished ones, sweeps orphaned temp files, and says what it did (T18, T19).
+A proposal with a done mark is never written again (T49).
+
+Fault injection for the crash tests: ``AGENTDESK_FAULT=<step>`` makes the process
+``os._exit(137)`` at that step: ``before_journal``, ``after_journal``, ``after_file_<n>``,
+``before_commit_mark``, ``after_commit_mark``, ``after_apply``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from agents import journal as jn
+from agents.diffs import apply_hunks
+from agents.domain import PathGuard, PathRejected
+from agents.proposal import Decision, FileChange, Proposal
+from agents.safe_write import (
+    StaleFile,
+    atomic_delete,
+    atomic_write,
+    path_lock,
+    read_nofollow,
+    sha256_bytes,
+    sweep_temp_files,
+)
+from agents.textcodec import TextFile
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """A proposal that is on disk in full (``recovered``: it already was, nothing written now)."""
+
+    proposal_id: str
+    paths: tuple[str, ...]
+    recovered: bool = False
+
+
+class ApplyError(Exception):
+    """Nothing of the proposal was written; ``reason`` says why in words a model can act on.
+
+    ``stale`` is True when a file changed since the diff was shown (re-read and re-propose).
+    """
+
+    def __init__(self, reason: str, *, stale: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.stale = stale
+
+
+def _reencode(change: FileChange, text: str, why: str) -> FileChange:
+    """``change`` with ``text`` as its new content, in the conventions of its bytes."""
+    codec = TextFile.from_bytes(change.after)
+    if codec.binary:
+        raise ApplyError(f"{change.rel} is a binary file; it cannot be {why}")
+    try:
+        data = codec.encode(text)
+    except UnicodeEncodeError as exc:
+        raise ApplyError(f"the {why} text of {change.rel} cannot be encoded: {exc}") from exc
+    return dataclasses.replace(change, after=data, after_text=text)
+
+
+def final_changes(proposal: Proposal, decision: Decision) -> list[FileChange]:
+    """The changes to write once the person's decision is folded in.
+
+    ``decision.edited`` (path → the person's text) replaces a file's new content, re-encoded with
+    the file's BOM and line endings; ``decision.hunks`` (path → hunk indices to keep) applies
+    only those hunks of ``before_text`` → ``after_text``. Other files are written as proposed.
+    Raises :class:`ApplyError` for a rejection, a command, or a decision naming unknown paths.
+    """
+    if decision.action != "approve":
+        raise ApplyError("a rejected proposal is never applied")
+    if proposal.is_command or not proposal.changes:
+        raise ApplyError(f"proposal {proposal.id} changes no file; there is nothing to write")
+    edited = decision.edited or {}
+    hunks = decision.hunks or {}
+    known = {c.rel for c in proposal.changes}
+    unknown = sorted((set(edited) | set(hunks)) - known)
+    if unknown:
+        raise ApplyError(
+            f"the decision names {', '.join(unknown)}, which proposal {proposal.id} does not change"
+        )
+    out: list[FileChange] = []
+    for change in proposal.changes:
+        if change.rel in edited:
+            out.append(_reencode(change, edited[change.rel], "edited"))
+        elif change.rel in hunks:
+            if change.after and not change.after_text:
+                raise ApplyError(f"{change.rel} has no text to split into hunks")
+            text = apply_hunks(change.before_text, change.after_text, hunks[change.rel])
+            out.append(change if text == change.after_text else _reencode(change, text, "split"))
+        else:
+            out.append(change)
+    return out
+
+
+class Applier:
+    """Writes approved proposals under ``root``; journal and done marks under ``state_dir``.
+
+    Thread-safe: concurrent applies to the same file are serialised by per-path locks, and the
+    loser of a race finds a changed pre-image and fails as stale (never a lost update).
+    """
+
+    def __init__(self, root: Path, state_dir: Path, *, fault: str | None = None) -> None:
+        self.root = Path(root)
+        self.state_dir = Path(state_dir)
+        self.fault = fault if fault is not None else (os.environ.get("AGENTDESK_FAULT") or None)
+        self._done_lock = threading.Lock()
+        self._done = set(jn.load_completions(self.state_dir))
+
+    def fault_point(self, step: str) -> None:
+        """Crash-test hook: die like SIGKILL would if ``step`` is the configured fault."""
+        if self.fault == step:
+            os._exit(137)
+
+    def is_applied(self, proposal_id: str) -> bool:
+        """True when ``proposal_id`` was applied in full (in this run or an earlier one)."""
+        with self._done_lock:
+            return proposal_id in self._done
+
+    def apply(self, proposal: Proposal, decision: Decision, guard: PathGuard) -> ApplyResult:
+        """Write ``proposal`` as decided, all files or none; raises :class:`ApplyError`."""
+        changes = final_changes(proposal, decision)
+        checked: list[FileChange] = []
+        for change in changes:
+            verdict = guard.check_write(change.rel)
+            if not verdict.allowed:
+                raise ApplyError(verdict.reason)
+            rel = verdict.rel or change.rel
+            checked.append(change if rel == change.rel else dataclasses.replace(change, rel=rel))
+        rels = [c.rel for c in checked]
+        if len({r.casefold() for r in rels}) != len(rels):
+            raise ApplyError(f"proposal {proposal.id} names the same file twice")
+        with contextlib.ExitStack() as locks:
+            for rel in sorted(rels, key=lambda r: (r.casefold(), r)):
+                locks.enter_context(path_lock(self.root, rel))
+            if self.is_applied(proposal.id):
+                return ApplyResult(proposal.id, tuple(rels), recovered=True)
+            pre_images = self._check_pre_images(checked)
+            self.fault_point("before_journal")
+            journal = jn.begin(
+                self.state_dir,
+                proposal_id=proposal.id,
+                agent=proposal.agent,
+                tool_use_id=proposal.tool_use_id,
+                files=[
+                    (c.rel, c.before_sha256, c.after, c.mode, pre_images.get(c.rel))
+                    for c in checked
+                ],
+            )
+            self.fault_point("after_journal")
+            self._write_all(journal, checked)
+            self.fault_point("before_commit_mark")
+            self.mark_done(journal)
+            self.fault_point("after_commit_mark")
+            journal.remove()
+        self.fault_point("after_apply")
+        return ApplyResult(proposal.id, tuple(rels))
+
+    def _check_pre_images(self, changes: list[FileChange]) -> dict[str, bytes]:
+        """CAS pre-check of every file; returns pre-images to journal (several files only)."""
+        keep = len(changes) > 1
+        pre_images: dict[str, bytes] = {}
+        stale: list[str] = []
+        for change in changes:
+            try:
+                data = read_nofollow(self.root, change.rel)
+            except FileNotFoundError:
+                data = None
+            except PathRejected as exc:
+                raise ApplyError(exc.reason) from exc
+            except OSError as exc:
+                raise ApplyError(f"{change.rel} cannot be read: {exc.strerror or exc}") from exc
+            actual = None if data is None else sha256_bytes(data)
+            if actual != change.before_sha256:
+                stale.append(_stale_words(change.rel, change.before_sha256, actual))
+            elif keep and data is not None:
+                pre_images[change.rel] = data
+        if stale:
+            raise ApplyError(
+                f"{'; '.join(stale)} since the diff was shown; nothing was written", stale=True
+            )
+        return pre_images
+
+    def _write_all(self, journal: jn.Journal, changes: list[FileChange]) -> None:
+        written: list[jn.JournalFile] = []
+        for n, (change, entry) in enumerate(zip(changes, journal.files, strict=True), start=1):
+            try:
+                atomic_write(
+                    self.root,
+                    change.rel,
+                    change.after,
+                    expected_sha256=change.before_sha256,
+                    mode=change.mode,
+                )
+            except (StaleFile, PathRejected, OSError) as exc:
+                raise self._abort(journal, written, change.rel, exc) from exc
+            written.append(entry)
+            self.fault_point(f"after_file_{n}")
+
+    def _abort(
+        self, journal: jn.Journal, written: list[jn.JournalFile], rel: str, exc: Exception
+    ) -> ApplyError:
+        """Roll back the files already written; the error to raise."""
+        if isinstance(exc, StaleFile):
+            what, stale = _stale_words(rel, exc.expected, exc.actual), True
+        elif isinstance(exc, PathRejected):
+            what, stale = exc.reason, False
+        else:
+            what, stale = f"{rel} could not be written ({exc})", False
+        if written:
+            journal.state = "rolling_back"
+            journal.save()
+        problems = self._roll_back(written, journal)
+        if problems:
+            kept = journal.keep_aside()
+            return ApplyError(
+                f"{what}; the files already written could not all be restored "
+                f"({'; '.join(problems)}); the journal is kept in {self.display_path(kept)}",
+                stale=stale,
+            )
+        journal.remove()
+        return ApplyError(f"{what}; nothing was written", stale=stale)
+
+    def _roll_back(self, files: list[jn.JournalFile], journal: jn.Journal) -> list[str]:
+        """Restore ``files`` (currently new) to their pre-images; the problems met."""
+        problems: list[str] = []
+        for entry in reversed(files):
+            try:
+                if entry.before_sha256 is None:
+                    atomic_delete(self.root, entry.rel, expected_sha256=entry.after_sha256)
+                elif entry.pre_blob is None:
+                    raise ValueError("no pre-image was journaled")
+                else:
+                    data = journal.blob(entry.pre_blob)
+                    if sha256_bytes(data) != entry.before_sha256:
+                        raise ValueError("the journaled pre-image is damaged")
+                    atomic_write(self.root, entry.rel, data, expected_sha256=entry.after_sha256)
+            except (StaleFile, PathRejected, OSError, ValueError) as exc:
+                problems.append(f"{entry.rel}: {getattr(exc, 'reason', exc)}")
+        return problems
+
+    def mark_done(self, journal: jn.Journal) -> None:
+        """Durably mark the journal's proposal as applied in full."""
+        jn.record_completion(
+            self.state_dir,
+            proposal_id=journal.proposal_id,
+            agent=journal.agent,
+            tool_use_id=journal.tool_use_id,
+            paths=[f.rel for f in journal.files],
+        )
+        with self._done_lock:
+            self._done.add(journal.proposal_id)
+
+    def display_path(self, path: Path) -> str:
+        """``path`` relative to the project root when inside it (for messages)."""
+        with contextlib.suppress(ValueError):
+            return path.relative_to(self.root).as_posix()
+        return str(path)
+
+    def recover(self) -> list[str]:
+        """Settle every apply an earlier run left unfinished; one line per thing done.
+
+        Never raises on a damaged journal: it is reported, kept aside, and its files are left
+        untouched.
+        """
+        from agents.recovery import recover_journals
+
+        lines = recover_journals(self)
+        swept = sweep_temp_files(self.root)
+        if swept:
+            shown = ", ".join(swept[:5]) + (f" and {len(swept) - 5} more" if len(swept) > 5 else "")
+            lines.append(
+                f"Removed {len(swept)} orphaned temp {'file' if len(swept) == 1 else 'files'} "
+                f"left by an interrupted write: {shown}"
+            )
+        return lines
+
+
+def _stale_words(rel: str, expected: str | None, actual: str | None) -> str:
+    if expected is None:
+        return f"{rel} was created"
+    if actual is None:
+        return f"{rel} was deleted"
+    return f"{rel} changed"
