@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.domain_patterns import Domain, validate_domain_patterns
+from agents.domain_patterns import Domain, domain_root_problems, validate_domain_patterns
+from agents.pathsyntax import PathRejected, hidden_char, normalise_path, split_rel
 from agents.protected import deny_read_reason, fold_parts, protected_reason
 
 __all__ = [
@@ -30,26 +31,10 @@ __all__ = [
     "PathGuard",
     "PathRejected",
     "Verdict",
+    "domain_root_problems",
     "split_rel",
     "validate_domain_patterns",
 ]
-
-_MAX_PATH = 4096
-_MAX_NAME = 255
-
-
-class PathRejected(Exception):
-    """A path refused by the guard or the writer.
-
-    ``reason`` is a sentence a person and a model can act on; ``kind`` is one of the
-    :class:`Verdict` kinds (``invalid``, ``outside``, ``protected``, ``deny_read``, ``symlink``...).
-    """
-
-    def __init__(self, reason: str, kind: str = "invalid", rel: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.kind = kind
-        self.rel = rel
 
 
 @dataclass(frozen=True)
@@ -76,21 +61,6 @@ class Verdict:
         if not self.allowed or self.rel is None:
             raise PathRejected(self.reason, self.kind, self.rel)
         return self.resolved if self.resolved is not None else self.rel
-
-
-def split_rel(rel: str) -> list[str]:
-    """Components of a canonical relative path, or :class:`PathRejected` if it is not one.
-
-    Canonical means what :meth:`PathGuard.normalise` returns: no leading ``/``, no empty, ``.``
-    or ``..`` components, no NUL or backslash. The writer uses this as its own last check.
-    """
-    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\x00" in rel:
-        raise PathRejected(f"{rel!r} is not a path relative to the project root", "invalid", None)
-    parts = rel.split("/")
-    for part in parts:
-        if part in ("", ".", "..") or "\\" in part:
-            raise PathRejected(f"{rel!r} is not a canonical relative path", "invalid", None)
-    return parts
 
 
 class PathGuard:
@@ -127,45 +97,10 @@ class PathGuard:
         """The canonical relative posix path for ``path``, or raise :class:`PathRejected`.
 
         Accepts relative paths (``./`` and repeated ``/`` are tidied) and absolute paths that
-        lie lexically inside the root. The root itself normalises to ``"."``.
+        lie lexically inside the root. The root itself normalises to ``"."``. See
+        :func:`agents.pathsyntax.normalise_path` for what is refused.
         """
-        if not isinstance(path, str) or not path.strip():
-            raise PathRejected("the path is empty; name a file relative to the project root")
-        if "\x00" in path or any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
-            raise PathRejected(f"{path!r} contains control characters; paths may not")
-        if len(path) > _MAX_PATH:
-            raise PathRejected(f"the path is longer than {_MAX_PATH} characters")
-        if "\\" in path:
-            raise PathRejected(f"{path!r} contains a backslash; use '/' between folders")
-        if len(path) >= 2 and path[1] == ":" and path[0].isalpha():
-            raise PathRejected(f"{path!r} is a Windows drive path; paths are relative to the root")
-        if path.startswith("~"):
-            raise PathRejected(
-                f"{path!r} points into a home directory; paths are relative to the project root"
-            )
-        parts = path.split("/")
-        if ".." in parts:
-            raise PathRejected(
-                f"'..' is not allowed in paths ({path!r}); name the file relative to the project"
-                " root, e.g. src/app.py"
-            )
-        if path.startswith("/"):
-            parts = self._strip_root(path, parts)
-        parts = [p for p in parts if p not in ("", ".")]
-        for part in parts:
-            if len(part.encode("utf-8", "surrogateescape")) > _MAX_NAME:
-                raise PathRejected(f"a component of {path!r} is longer than {_MAX_NAME} bytes")
-        return "/".join(parts) if parts else "."
-
-    def _strip_root(self, path: str, parts: list[str]) -> list[str]:
-        for root in (self.root, self.real_root):
-            root_parts = list(root.parts[1:])
-            path_parts = [p for p in parts[1:] if p not in ("", ".")]
-            if path_parts[: len(root_parts)] == root_parts:
-                return path_parts[len(root_parts) :]
-        raise PathRejected(
-            f"{path} is outside the project; paths are relative to the project root", "outside"
-        )
+        return normalise_path(path, (self.root, self.real_root))
 
     # -- classification ---------------------------------------------------------------------
 
@@ -222,6 +157,15 @@ class PathGuard:
                 rel,
                 "protected",
                 f"{rel} is protected ({why}); no agent may write it, whatever its Domain",
+            )
+        hidden = hidden_char(rel)
+        if hidden is not None:
+            return Verdict(
+                False,
+                rel,
+                "invalid",
+                f"the path contains the invisible character U+{ord(hidden):04X}; agents may not"
+                " create names that display differently from what they are",
             )
         why = self._deny_why(rel)
         if why is not None:

@@ -1,13 +1,16 @@
 """The one writer: atomic, compare-and-swap, never through a symlink, never outside the root.
 
-Every file operation starts from a descriptor on the project root and opens one path component
-at a time with ``O_NOFOLLOW | O_DIRECTORY`` (the emulation of ``openat2(RESOLVE_BENEATH)`` that
-THREATS A12 describes), so a folder swapped for a symlink after the guard's check is refused at
-apply time (T5). Writes go to a temp file created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` in the
+Every file operation walks from a descriptor on the project root one component at a time with
+``O_NOFOLLOW | O_DIRECTORY`` (:mod:`agents.fdwalk`), so a folder swapped for a symlink after the
+guard's check is refused at apply time (T5). Writes go to a temp file created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` in the
 same folder, are fsynced, get the old file's mode bits, replace the target with ``rename``
 (a new inode, so a hard link to an outside file is left alone, T6) and fsync the folder (T18).
 The pre-image is compared by sha256 first (T11) under a per-path lock (T20).
 :func:`sweep_temp_files` removes the temp files a crash leaves behind.
+
+This module is the desk's writer, not a permission check: it keeps every write inside the root
+and off symlinks, but whether an *agent* may write a path is :class:`agents.domain.PathGuard`'s
+question, which apply asks again at apply time.
 
 The per-path lock serialises writers inside this process. Another process (an editor, a second
 desk) can still change the file between the hash and the rename; the writer re-checks the
@@ -18,18 +21,26 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
-import re
 import secrets
 import stat
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-from agents.domain import PathRejected, split_rel
+from agents.fdwalk import (
+    current_sha256,
+    hash_now,
+    open_parent,
+    path_lock,
+    read_nofollow,
+    read_target,
+    sha256_bytes,
+    stat_target,
+)
+from agents.pathsyntax import PathRejected, split_rel
+from agents.temp_sweep import TEMP_RE, sweep_temp_files
 
 __all__ = [
+    "PathRejected",
     "StaleFile",
     "atomic_delete",
     "atomic_write",
@@ -40,9 +51,6 @@ __all__ = [
     "sweep_temp_files",
 ]
 
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-TEMP_RE = re.compile(r"^\..+\.agentdesk-[0-9a-f]{12}\.tmp$")
 DEFAULT_MODE = 0o644
 
 
@@ -62,166 +70,34 @@ class StaleFile(Exception):
         self.actual = actual
 
 
-def sha256_bytes(data: bytes) -> str:
-    """Hex sha256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
-
-
-# -- locks -----------------------------------------------------------------------------------
-
-_locks_guard = threading.Lock()
-_locks: dict[tuple[str, str], tuple[threading.RLock, int]] = {}
-
-
-@contextlib.contextmanager
-def path_lock(root: Path, rel: str) -> Iterator[None]:
-    """Hold the in-process lock of one file (re-entrant; keyed by real root and folded path).
-
-    :func:`atomic_write` and :func:`atomic_delete` take it themselves; a caller that checks a
-    pre-image and then writes (apply) holds it around both so no other writer slips in between.
-    """
-    key = (os.path.realpath(root), rel.casefold())
-    with _locks_guard:
-        lock, users = _locks.get(key, (threading.RLock(), 0))
-        _locks[key] = (lock, users + 1)
-    try:
-        with lock:
-            yield
-    finally:
-        with _locks_guard:
-            lock, users = _locks[key]
-            if users <= 1:
-                del _locks[key]
-            else:
-                _locks[key] = (lock, users - 1)
-
-
-# -- the descriptor walk ---------------------------------------------------------------------
-
-
-def _classify(dir_fd: int, name: str, shown: str) -> PathRejected:
-    try:
-        st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-    except OSError as exc:
-        return PathRejected(f"{shown} cannot be opened ({exc.strerror})", "invalid", shown)
-    if stat.S_ISLNK(st.st_mode):
-        return PathRejected(
-            f"{shown} is a symbolic link; agentdesk never writes or reads through links",
-            "symlink",
-            shown,
-        )
-    if stat.S_ISDIR(st.st_mode):
-        return PathRejected(f"{shown} is a directory, not a file", "invalid", shown)
-    if stat.S_ISREG(st.st_mode):
-        return PathRejected(f"{shown} is a file, not a folder", "invalid", shown)
-    return PathRejected(
-        f"{shown} is not a regular file (a FIFO, socket or device)", "invalid", shown
-    )
-
-
-def _open_parent(root: Path, parts: list[str], *, create: bool) -> int | None:
-    """A descriptor of the folder holding ``parts[-1]``; ``None`` if a folder is missing."""
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        for i, part in enumerate(parts[:-1]):
-            shown = "/".join(parts[: i + 1])
-            try:
-                nfd = os.open(part, _DIR_FLAGS, dir_fd=fd)
-            except FileNotFoundError:
-                if not create:
-                    os.close(fd)
-                    return None
-                with contextlib.suppress(FileExistsError):
-                    os.mkdir(part, 0o755, dir_fd=fd)
-                try:
-                    nfd = os.open(part, _DIR_FLAGS, dir_fd=fd)
-                except OSError as exc:
-                    raise _classify(fd, part, shown) from exc
-            except OSError as exc:
-                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
-                    raise _classify(fd, part, shown) from exc
-                raise
-            os.close(fd)
-            fd = nfd
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _stat_target(dir_fd: int, name: str, rel: str) -> os.stat_result | None:
-    try:
-        st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-    except FileNotFoundError:
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        raise _classify(dir_fd, name, rel)
-    return st
-
-
-def _read_target(dir_fd: int, name: str, rel: str, max_bytes: int | None = None) -> bytes:
-    try:
-        fd = os.open(name, _READ_FLAGS, dir_fd=dir_fd)
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EISDIR, errno.EWOULDBLOCK):
-            raise _classify(dir_fd, name, rel) from exc
-        raise
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise _classify(dir_fd, name, rel)
-        if max_bytes is not None and st.st_size > max_bytes:
-            raise PathRejected(
-                f"{rel} is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit",
-                "too_large",
-                rel,
-            )
-        chunks: list[bytes] = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-# -- reading ---------------------------------------------------------------------------------
-
-
-def read_nofollow(root: Path, rel: str, *, max_bytes: int | None = None) -> bytes:
-    """The bytes of the regular file ``rel``, reached without following any symlink.
-
-    Raises :class:`FileNotFoundError` when it (or a folder on the way) is missing, and
-    :class:`PathRejected` for symlinks, non-regular files (never opened blocking) and files
-    larger than ``max_bytes`` (``kind="too_large"``).
-    """
-    parts = split_rel(rel)
-    dir_fd = _open_parent(Path(root), parts, create=False)
-    if dir_fd is None:
-        raise FileNotFoundError(errno.ENOENT, "No such file or directory", rel)
-    try:
-        if _stat_target(dir_fd, parts[-1], rel) is None:
-            raise FileNotFoundError(errno.ENOENT, "No such file or directory", rel)
-        return _read_target(dir_fd, parts[-1], rel, max_bytes)
-    finally:
-        os.close(dir_fd)
-
-
-def current_sha256(root: Path, rel: str) -> str | None:
-    """The sha256 of ``rel`` now, or ``None`` when it does not exist (no symlinks followed)."""
-    try:
-        return sha256_bytes(read_nofollow(root, rel))
-    except FileNotFoundError:
-        return None
-
-
 # -- writing ---------------------------------------------------------------------------------
 
 
 def _temp_name(name: str) -> str:
-    return f".{name[:200]}.agentdesk-{secrets.token_hex(6)}.tmp"
+    tmp = f".{name[:200]}.agentdesk-{secrets.token_hex(6)}.tmp"
+    assert TEMP_RE.match(tmp)  # the sweep must recognise every temp file we create
+    return tmp
+
+
+def _create_temp(dir_fd: int, name: str) -> tuple[str, int]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(5):
+        tmp = _temp_name(name)
+        try:
+            return tmp, os.open(tmp, flags, 0o600, dir_fd=dir_fd)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "could not create a unique temp file", name)
+
+
+def _fsync_dir(dir_fd: int) -> None:
+    # Some file systems (network mounts, FUSE) refuse fsync on a folder; the rename has
+    # happened by then, so the write stands and only durability is best-effort there.
+    try:
+        os.fsync(dir_fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
 
 
 def atomic_write(
@@ -244,13 +120,13 @@ def atomic_write(
     parts = split_rel(rel)
     name = parts[-1]
     with path_lock(root, rel):
-        dir_fd = _open_parent(Path(root), parts, create=False)
+        dir_fd = open_parent(Path(root), parts, create=False)
         if dir_fd is None:
             if expected_sha256 is not None:
                 raise StaleFile(rel, expected_sha256, None)
             if not create_dirs:
                 raise FileNotFoundError(errno.ENOENT, "folder does not exist", rel)
-            dir_fd = _open_parent(Path(root), parts, create=True)
+            dir_fd = open_parent(Path(root), parts, create=True)
             assert dir_fd is not None
         try:
             _write_in_dir(dir_fd, name, rel, data, expected_sha256, mode)
@@ -261,37 +137,58 @@ def atomic_write(
 def _write_in_dir(
     dir_fd: int, name: str, rel: str, data: bytes, expected: str | None, mode: int | None
 ) -> None:
-    before = _stat_target(dir_fd, name, rel)
-    actual = None if before is None else sha256_bytes(_read_target(dir_fd, name, rel))
+    before = stat_target(dir_fd, name, rel)
+    actual = None if before is None else sha256_bytes(read_target(dir_fd, name, rel))
     if actual != expected:
         raise StaleFile(rel, expected, actual)
     if mode is None:
         mode = DEFAULT_MODE if before is None else stat.S_IMODE(before.st_mode)
-    tmp = _temp_name(name)
-    tfd = os.open(
-        tmp,
-        os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-        0o600,
-        dir_fd=dir_fd,
-    )
+    else:
+        mode &= 0o777  # a proposal may set rwx bits, never setuid, setgid or sticky
+    tmp, tfd = _create_temp(dir_fd, name)
     try:
         try:
             view = memoryview(data)
             while view:
                 written = os.write(tfd, view)
                 view = view[written:]
+            if before is not None and (before.st_uid, before.st_gid) != (
+                os.geteuid(),
+                os.getegid(),
+            ):
+                with contextlib.suppress(OSError):
+                    os.fchown(tfd, before.st_uid, before.st_gid)
             os.fchmod(tfd, mode)
             os.fsync(tfd)
         finally:
             os.close(tfd)
         if _identity(dir_fd, name, rel) != _identity_of(before):
-            raise StaleFile(rel, expected, _hash_now(dir_fd, name, rel))
-        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            raise StaleFile(rel, expected, hash_now(dir_fd, name, rel))
+        if before is None and _link_new(dir_fd, tmp, name, rel, expected):
+            os.unlink(tmp, dir_fd=dir_fd)
+        else:
+            os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp, dir_fd=dir_fd)
         raise
-    os.fsync(dir_fd)
+    _fsync_dir(dir_fd)
+
+
+def _link_new(dir_fd: int, tmp: str, name: str, rel: str, expected: str | None) -> bool:
+    """Create ``name`` as a second link to ``tmp``: atomic, and fails if ``name`` appeared.
+
+    Returns False where the file system has no hard links (the caller then renames).
+    """
+    try:
+        os.link(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+    except FileExistsError as exc:
+        raise StaleFile(rel, expected, hash_now(dir_fd, name, rel)) from exc
+    except OSError as exc:
+        if exc.errno in (errno.EPERM, errno.ENOTSUP, errno.EMLINK, errno.EOPNOTSUPP):
+            return False
+        raise
+    return True
 
 
 def _identity_of(st: os.stat_result | None) -> tuple[int, int, int, int] | None:
@@ -301,14 +198,7 @@ def _identity_of(st: os.stat_result | None) -> tuple[int, int, int, int] | None:
 
 
 def _identity(dir_fd: int, name: str, rel: str) -> tuple[int, int, int, int] | None:
-    return _identity_of(_stat_target(dir_fd, name, rel))
-
-
-def _hash_now(dir_fd: int, name: str, rel: str) -> str | None:
-    try:
-        return sha256_bytes(_read_target(dir_fd, name, rel))
-    except FileNotFoundError:
-        return None
+    return _identity_of(stat_target(dir_fd, name, rel))
 
 
 def atomic_delete(root: Path, rel: str, *, expected_sha256: str) -> None:
@@ -320,69 +210,15 @@ def atomic_delete(root: Path, rel: str, *, expected_sha256: str) -> None:
     parts = split_rel(rel)
     name = parts[-1]
     with path_lock(root, rel):
-        dir_fd = _open_parent(Path(root), parts, create=False)
+        dir_fd = open_parent(Path(root), parts, create=False)
         if dir_fd is None:
             raise StaleFile(rel, expected_sha256, None)
         try:
-            before = _stat_target(dir_fd, name, rel)
-            actual = None if before is None else sha256_bytes(_read_target(dir_fd, name, rel))
+            before = stat_target(dir_fd, name, rel)
+            actual = None if before is None else sha256_bytes(read_target(dir_fd, name, rel))
             if actual != expected_sha256:
                 raise StaleFile(rel, expected_sha256, actual)
             os.unlink(name, dir_fd=dir_fd)
-            os.fsync(dir_fd)
+            _fsync_dir(dir_fd)
         finally:
             os.close(dir_fd)
-
-
-# -- the startup sweep -----------------------------------------------------------------------
-
-
-def sweep_temp_files(
-    root: Path, *, max_entries: int = 1_000_000, min_age_seconds: float = 0.0
-) -> list[str]:
-    """Remove orphaned ``.NAME.agentdesk-XXXXXXXXXXXX.tmp`` files left by a crash.
-
-    Walks folders by descriptor without following symlinks, skips ``.git`` (any case), stops
-    after ``max_entries`` directory entries, and only removes regular files at least
-    ``min_age_seconds`` old (pass a few seconds if another desk may be writing). Returns the
-    removed paths relative to the root, sorted.
-    """
-    import time
-
-    removed: list[str] = []
-    now = time.time()
-    budget = max_entries
-    stack: list[tuple[int, str]] = [
-        (os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC), "")
-    ]
-    try:
-        while stack:
-            fd, prefix = stack.pop()
-            try:
-                with os.scandir(fd) as entries:
-                    for entry in entries:
-                        budget -= 1
-                        if budget < 0:
-                            break
-                        rel = prefix + entry.name
-                        if entry.is_dir(follow_symlinks=False):
-                            if entry.name.casefold() == ".git":
-                                continue
-                            with contextlib.suppress(OSError):
-                                stack.append(
-                                    (os.open(entry.name, _DIR_FLAGS, dir_fd=fd), rel + "/")
-                                )
-                        elif TEMP_RE.match(entry.name) and entry.is_file(follow_symlinks=False):
-                            with contextlib.suppress(OSError):
-                                st = entry.stat(follow_symlinks=False)
-                                if now - st.st_mtime >= min_age_seconds:
-                                    os.unlink(entry.name, dir_fd=fd)
-                                    removed.append(rel)
-            finally:
-                os.close(fd)
-            if budget < 0:
-                break
-    finally:
-        for fd, _ in stack:
-            os.close(fd)
-    return sorted(removed)
