@@ -2,10 +2,12 @@
 
 Every file operation walks from a descriptor on the project root one component at a time with
 ``O_NOFOLLOW | O_DIRECTORY`` (:mod:`agents.fdwalk`), so a folder swapped for a symlink after the
-guard's check is refused at apply time (T5). Writes go to a temp file created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` in the
-same folder, are fsynced, get the old file's mode bits, replace the target with ``rename``
-(a new inode, so a hard link to an outside file is left alone, T6) and fsync the folder (T18).
-The pre-image is compared by sha256 first (T11) under a per-path lock (T20).
+guard's check is refused at apply time (T5). Writes go to a temp file created with
+``O_CREAT | O_EXCL | O_NOFOLLOW`` in the same folder, are fsynced, get the old file's mode
+bits and owner, replace the target by ``rename`` (a new inode, so a hard link to an outside
+file is left alone, T6), or are linked into place for a new file (which fails if one
+appeared), and the folder is fsynced (T18). The pre-image is compared by sha256 first (T11)
+under a per-path lock (T20).
 :func:`sweep_temp_files` removes the temp files a crash leaves behind.
 
 This module is the desk's writer, not a permission check: it keeps every write inside the root
