@@ -1,0 +1,158 @@
+"""Watch PROGRESS.md live with watchfiles (inotify; never polling) and deliver parsed docs.
+
+The file's **directory** is watched, filtered to the file's name, so saves that replace the
+inode (write a temp file, rename over) and delete+create are seen like in-place writes. After
+each batch of events the file is read again and again, ``settle_ms`` apart, until two reads
+give the same bytes: a half-written file (an editor's truncate+write in progress) is never
+parsed (T40). Content that hashes the same as the last delivered state is not delivered again.
+The debounce is tuned for a live view; watchfiles' default of 1.6 s is far too slow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+from watchfiles import Change, awatch
+
+from agents.progress import MAX_BYTES, ProgressDoc, ProgressFile
+
+logger = logging.getLogger(__name__)
+
+#: Reads larger than this are parsed in a thread so the event loop never stalls on them.
+_THREAD_PARSE_BYTES = 256 * 1024
+#: A file that is still changing after this many settle intervals is skipped this round;
+#: the writes that keep changing it produce events of their own.
+_MAX_SETTLE_READS = 40
+
+_Read = tuple[bytes | None, str | None]  # (data, error); (None, None) means missing
+
+
+async def watch_progress(
+    path: Path,
+    on_change: Callable[[ProgressDoc], None],
+    *,
+    stop: asyncio.Event,
+    debounce_ms: int = 30,
+    step_ms: int = 5,
+    settle_ms: int = 15,
+    known_agents: Collection[str] | None = None,
+) -> None:
+    """Call ``on_change`` with the current doc, then with each new state until ``stop`` is set.
+
+    A missing file gives a doc with ``exists=False`` and the warning ``PROGRESS.md missing``;
+    unreadable or binary content gives a warning with the last good state. ``on_change`` is
+    called on the event loop's thread; an exception it raises is logged and watching goes on.
+    """
+    target = Path(path).absolute()
+    reader = _Reader(target, on_change, settle_ms, known_agents, stop)
+    if not target.parent.is_dir():
+        await reader.deliver()
+        await stop.wait()
+        return
+    name = target.name
+    changes = awatch(
+        target.parent,
+        watch_filter=lambda _change, changed: os.path.basename(changed) == name,
+        debounce=debounce_ms,
+        step=step_ms,
+        stop_event=stop,
+        recursive=False,
+        force_polling=False,
+    )
+    pending: asyncio.Future[set[tuple[Change, str]]] = asyncio.ensure_future(anext(changes))
+    for _ in range(3):  # let awatch set up its inotify watch before the first read
+        await asyncio.sleep(0)
+    try:
+        await reader.deliver()
+        while not stop.is_set():
+            try:
+                await pending
+            except StopAsyncIteration:
+                return
+            except OSError as exc:  # the directory went away under the watcher
+                reader.deliver_error(f"{name}: cannot watch its folder ({exc.strerror})")
+                await stop.wait()
+                return
+            await reader.deliver()
+            pending = asyncio.ensure_future(anext(changes))
+    finally:
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, OSError):
+            await pending
+        await changes.aclose()
+
+
+class _Reader:
+    """Stable reads, change detection and delivery for one watched file."""
+
+    def __init__(
+        self,
+        path: Path,
+        on_change: Callable[[ProgressDoc], None],
+        settle_ms: int,
+        known_agents: Collection[str] | None,
+        stop: asyncio.Event,
+    ) -> None:
+        self.path = path
+        self.file = ProgressFile(path, known_agents=known_agents)
+        self.on_change = on_change
+        self.settle = max(settle_ms, 1) / 1000
+        self.stop = stop
+        self.last: tuple[str, str] | None = None
+
+    async def deliver(self) -> None:
+        """Read until stable; parse and hand on the result if it differs from the last one."""
+        got = await self._stable_read()
+        if got is None:
+            return
+        data, error = got
+        if data is None:
+            key = ("missing", "") if error is None else ("error", error)
+        else:
+            key = ("data", hashlib.sha256(data).hexdigest())
+        if key == self.last:
+            return
+        self.last = key
+        if data is not None and len(data) > _THREAD_PARSE_BYTES:
+            doc = await asyncio.to_thread(self.file.update, data)
+        else:
+            doc = self.file.update(data, error=error)
+        self._call(doc)
+
+    def deliver_error(self, message: str) -> None:
+        """Hand on the last good state with ``message`` as its warning."""
+        self.last = ("error", message)
+        self._call(self.file.update(None, error=message))
+
+    def _call(self, doc: ProgressDoc) -> None:
+        try:
+            self.on_change(doc)
+        except Exception:
+            logger.exception("PROGRESS.md listener failed")
+
+    async def _stable_read(self) -> _Read | None:
+        previous = self._read()
+        for _ in range(_MAX_SETTLE_READS):
+            await asyncio.sleep(self.settle)
+            if self.stop.is_set():
+                return None
+            current = self._read()
+            if current == previous:
+                return current
+            previous = current
+        return None
+
+    def _read(self) -> _Read:
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read(MAX_BYTES + 1), None
+        except FileNotFoundError:
+            return None, None
+        except OSError as exc:
+            return None, f"{self.path.name} unreadable: {exc.strerror or type(exc).__name__}"
