@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from agents import progress_syntax as sx
+from agents.progress_scan import RawBlocker, scan
 
 #: Inputs larger than this are not parsed (a warning says so).
 MAX_BYTES = 2 * 1024 * 1024
@@ -92,117 +93,6 @@ class ProgressDoc:
         return all(item.done for item in items)
 
 
-@dataclass
-class _OpenItem:
-    """A checklist item still collecting its indented notes."""
-
-    agent: str | None
-    done: bool
-    text: str
-    line: int
-    timestamp: str | None
-    notes: list[str] = field(default_factory=list)
-
-
-_Raw = tuple[str | None, str, int, str, str | None]  # agent, text, line, state, answer
-
-
-class _Builder:
-    """The state of one pass over the lines."""
-
-    def __init__(self, known: frozenset[str] | None) -> None:
-        self.known = known
-        self.phases: list[tuple[str, int, list[Item]]] = []
-        self.heads: list[tuple[str, int, bool]] = []  # (title, line, became_a_phase)
-        self.raw_blockers: list[_Raw] = []
-        self.mode = "free"  # free | phase | blockers
-        self.phase_level = 0
-        self.free_head: tuple[int, int] | None = None  # (index in heads, level)
-        self.item: _OpenItem | None = None
-        self.answer_open = False  # the last blocker was resolved: "  > " lines continue it
-        self.table_row = -1
-
-    def close_item(self) -> None:
-        if self.item is not None:
-            i = self.item
-            self.phases[-1][2].append(
-                Item(i.agent, i.done, i.text, i.line, tuple(i.notes), i.timestamp)
-            )
-            self.item = None
-
-    def on_heading(self, level: int, title: str, number: int) -> None:
-        self.close_item()
-        self.answer_open = False
-        self.table_row = -1
-        self.free_head = None
-        if sx.is_blockers_title(title):
-            self.mode = "blockers"
-        elif sx.is_phase_title(title):
-            self.mode, self.phase_level = "phase", level
-            self.phases.append((title, number, []))
-        else:
-            if self.mode != "phase" or level <= self.phase_level:
-                self.mode = "free"
-                self.free_head = (len(self.heads), level)
-            self.heads.append((title, number, False))
-
-    def on_item(self, mark: str, rest: str, number: int) -> None:
-        if self.mode != "phase":
-            if self.free_head is not None:
-                index, level = self.free_head
-                title, line, _ = self.heads[index]
-                self.heads[index] = (title, line, True)
-                self.phases.append((title, line, []))
-                self.phase_level = level
-            else:
-                self.phases.append(("", 0, []))
-                self.phase_level = 0
-            self.mode, self.free_head = "phase", None
-        agent, _after = sx.mention(rest, self.known)
-        stamp = sx.TIMESTAMP.search(rest)
-        self.item = _OpenItem(
-            agent, mark in ("x", "X"), rest, number, stamp.group(1) if stamp else None
-        )
-
-    def on_blocker(self, body: str, number: int) -> None:
-        state, answer = "open", None
-        box = sx.CHECKBOX.match(body)
-        if box is not None:
-            state = "resolved" if box.group(1) in ("x", "X") else "open"
-            body = (box.group(2) or "").strip()
-        struck = sx.split_struck(body)
-        if struck is not None:
-            state, answer = "resolved", sx.resolved_answer(struck[1])
-            body = struck[0].strip()
-        self.answer_open = False
-        if sx.is_placeholder(body):
-            return
-        agent, text = sx.mention(body, self.known)
-        self.raw_blockers.append((agent, text, number, state, answer))
-        self.answer_open = struck is not None
-
-    def on_answer_line(self, line: str) -> None:
-        more = sx.ANSWER_CONTINUATION.match(line)
-        if more is None:
-            self.answer_open = False
-            return
-        agent, text, number, state, answer = self.raw_blockers[-1]
-        extra = more.group(1).rstrip()
-        answer = extra if answer is None else answer + "\n" + extra
-        self.raw_blockers[-1] = (agent, text, number, state, answer)
-
-    def on_table_row(self, line: str, number: int) -> None:
-        self.table_row += 1
-        self.answer_open = False
-        if self.table_row == 0 or (self.table_row == 1 and sx.TABLE_SEPARATOR.match(line)):
-            return
-        cells = sx.table_cells(line)
-        if not any(cells):
-            return
-        agent = next((c[1:] for c in cells if c[:1] == "@" and sx.AGENT_NAME.match(c[1:])), None)
-        self.raw_blockers.append((agent, " | ".join(cells), number, "open", None))
-
-
 def parse_progress(text: str, *, known_agents: Collection[str] | None = None) -> ProgressDoc:
     """Parse PROGRESS.md text; never raises. ``known_agents`` limits which ``@names`` count."""
     try:
@@ -212,85 +102,24 @@ def parse_progress(text: str, *, known_agents: Collection[str] | None = None) ->
 
 
 def _parse(text: str, known_agents: Collection[str] | None) -> ProgressDoc:
-    warnings: list[str] = []
     if len(text) > MAX_BYTES:
-        warnings.append(f"PROGRESS.md is larger than {MAX_BYTES // 1024 // 1024} MB; not read")
-        return ProgressDoc(warnings=tuple(warnings), text="", usable=False)
+        note = f"PROGRESS.md is larger than {MAX_BYTES // 1024 // 1024} MB; not read"
+        return ProgressDoc(warnings=(note,), usable=False)
     known = frozenset(a.lstrip("@").casefold() for a in known_agents) if known_agents else None
-    b = _Builder(known)
-    lines = [sx.content(line) for line in sx.split_lines(text)]
-    heading_lines: list[int] = []
-    fence: str | None = None
-    fence_line = comment_line = 0
-    for number, line in enumerate(lines, 1):
-        if fence is not None:
-            closing = sx.FENCE.match(line)
-            if closing and sx.closes_fence(closing.group(1), fence, line):
-                fence = None
-            continue
-        if comment_line:
-            if "-->" in line:
-                comment_line = 0
-            continue
-        stripped = line.lstrip()
-        if not stripped:
-            b.close_item()
-            b.table_row = -1
-            continue
-        first = stripped[0]
-        if first in "`~" and (opening := sx.FENCE.match(line)):
-            b.close_item()
-            fence, fence_line = opening.group(1), number
-            continue
-        if stripped.startswith("<!--"):
-            if "-->" not in stripped[4:]:
-                comment_line = number
-            continue
-        if first == "#" and (head := sx.heading(line)) is not None:
-            heading_lines.append(number)
-            b.on_heading(head[0], head[1], number)
-            continue
-        indented = line[0] in " \t"
-        bullet = sx.BULLET.match(line) if first in "-*+0123456789" else None
-        top = bullet is not None and sx.indent_width(bullet.group(1)) <= 1
-        if bullet is not None and sx.RULE.match(line):
-            bullet = None
-            top = False
-        if b.mode == "blockers":
-            if top and bullet is not None:
-                b.on_blocker(bullet.group(3) or "", number)
-            elif first == "|" and not indented:
-                b.on_table_row(line, number)
-            elif indented and b.answer_open:
-                b.on_answer_line(line)
-            else:
-                b.answer_open = False
-            continue
-        box = sx.CHECKBOX.match(bullet.group(3) or "") if top and bullet is not None else None
-        if box is not None:
-            b.close_item()
-            b.on_item(box.group(1), (box.group(2) or "").strip(), number)
-        elif b.item is not None and indented:
-            note = stripped.rstrip()
-            inner = sx.BULLET.match(note)
-            b.item.notes.append((inner.group(3) or "") if inner else note)
-        else:
-            b.close_item()
-    b.close_item()
-    if fence is not None:
-        warnings.append(f"code fence opened at line {fence_line} is never closed")
-    if comment_line:
-        warnings.append(f"HTML comment opened at line {comment_line} is never closed")
+    found = scan(text, known)
     return ProgressDoc(
-        phases=tuple(Phase(t, n, tuple(items)) for t, n, items in b.phases),
-        blockers=_number_blockers(b.raw_blockers),
-        sections=_sections(b.heads, heading_lines, lines),
-        warnings=tuple(warnings),
+        phases=tuple(
+            Phase(title, line, tuple(Item(*item) for item in items))
+            for title, line, items in found.phases
+        ),
+        blockers=_number_blockers(found.blockers),
+        sections=_sections(found.heads, found.heading_lines, found.lines),
+        warnings=tuple(found.warnings),
         text=text,
     )
 
 
-def _number_blockers(raw: list[_Raw]) -> tuple[Blocker, ...]:
+def _number_blockers(raw: list[RawBlocker]) -> tuple[Blocker, ...]:
     seen: dict[str, int] = {}
     out: list[Blocker] = []
     for agent, text, line, state, answer in raw:

@@ -24,7 +24,7 @@ import re
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-BULLET = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*?))?[ \t]*$")
+BULLET = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
 CHECKBOX = re.compile(r"^\[([^\]]?)\](?:[ \t]+(.*))?$")
 MENTION = re.compile(r"^(\*\*|__)?@([A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)(\*\*|__)?(.*)$")
 AGENT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$")
@@ -134,7 +134,7 @@ def mention(text: str, known: frozenset[str] | None = None) -> tuple[str | None,
     ``@agent: x``, ``@agent - x``, ``@agent x`` and ``**@agent**: x`` name an agent;
     ``@scope/package`` and ``@agent's`` do not. With ``known``, only those names count.
     """
-    match = MENTION.match(text)
+    match = MENTION.match(text) if text[:1] in ("@", "*", "_") else None
     if match is None or (match.group(1) or "") != (match.group(3) or ""):
         return None, text
     name, after = match.group(2), match.group(4)
