@@ -164,7 +164,8 @@ class GitWriter(GitRunner):
                                    *candidates]) if candidates else [])  # fmt: skip
             skipped += [(rel, "ignored by .gitignore: left uncommitted") for rel in ignored]
             candidates = [rel for rel in candidates if rel not in ignored]
-            changed = self._xy(candidates) if candidates else {}
+            codes = self._xy(candidates) if candidates else {}
+            changed = {rel: codes[rel] for rel in candidates if rel in codes}  # caller's order
             skipped += [(rel, "no change to commit") for rel in candidates if rel not in changed]
             nothing = CommitInfo("", agent, proposal_id, (), tuple(skipped))
             if not changed:

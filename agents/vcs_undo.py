@@ -67,15 +67,15 @@ def _unsafe(writer: GitWriter, info: CommitInfo) -> str | None:
     return None
 
 
-def _restore(writer: GitWriter, rev: str, paths: list[str]) -> None:
-    """Make the index and work tree of ``paths`` match ``rev`` (deleting what ``rev`` lacks)."""
+def _restore_steps(writer: GitWriter, rev: str, paths: list[str]) -> list[list[str]]:
+    """The git commands that make index and work tree of ``paths`` match ``rev``."""
     blobs = writer._blobs(rev, paths)
     present = [p for p, blob in blobs.items() if blob]
     absent = [p for p, blob in blobs.items() if not blob]
-    if present:
-        writer._check(["checkout", rev, "--", *present])
+    steps = [["checkout", rev, "--", *present]] if present else []
     if absent:
-        writer._check(["rm", "--quiet", "--force", "--ignore-unmatch", "--", *absent])
+        steps.append(["rm", "--quiet", "--force", "--ignore-unmatch", "--", *absent])
+    return steps
 
 
 def undo_last(writer: GitWriter, agent: str | None = None) -> UndoResult:
@@ -100,35 +100,29 @@ def undo_last(writer: GitWriter, agent: str | None = None) -> UndoResult:
     paths = list(info.paths)
     head = writer._rev("HEAD") or ""
     parent = f"{info.sha}^"
+    touched = False  # once a step succeeded, a failure must put the files back
     try:
-        _restore(writer, parent, paths)
+        for step in _restore_steps(writer, parent, paths):
+            writer._check(step)
+            touched = True
         if head == info.sha:
             writer._check(["update-ref", "-m", f"agentdesk: undo {info.sha[:10]}", "HEAD",
                            writer._rev(parent) or "", info.sha])  # fmt: skip
             how, new = "and removed the commit", ""
         else:
+            subject = writer._check(["log", "-1", "--format=%s", info.sha]).decode().strip()
             message = (
-                f"Undo {info.agent}: {info.proposal_id}\n\n"
-                f"Agentdesk-Agent: {info.agent}\nAgentdesk-Undo: {info.sha}"
+                f'Undo "{subject}"\n\nAgentdesk-Agent: {info.agent}\nAgentdesk-Undo: {info.sha}'
             )
-            writer._check(
-                [
-                    "commit",
-                    "--only",
-                    "--quiet",
-                    "--cleanup=whitespace",
-                    "-m",
-                    message,
-                    "--",
-                    *paths,
-                ],
-                env=writer._undo_identity(),
-            )
+            commit = ["commit", "--only", "--quiet", "--cleanup=whitespace", "-m", message]
+            writer._check([*commit, "--", *paths], env=writer._undo_identity())
             new = writer._rev("HEAD") or ""
             how = f"in a new commit {new[:10]}"
     except GitError as exc:
-        with contextlib.suppress(GitError):
-            _restore(writer, head, paths)
+        if touched:  # the files moved but the commit or HEAD did not: put them back
+            with contextlib.suppress(GitError):
+                for step in _restore_steps(writer, head, paths):
+                    writer._check(step)
         return UndoResult(False, f"Cannot undo {label}: git failed: {exc}. {BASH_NOTE}")
     writer._append_jsonl(COMMITS, {"undo": info.sha, "agent": info.agent,
                                    "proposal_id": info.proposal_id, "revert_sha": new,

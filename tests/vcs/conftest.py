@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,15 +46,23 @@ def make_repo(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        return make_repo(tmp_path_factory.mktemp("template") / "repo")
+
+
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A fresh repository (see :func:`make_repo`)."""
-    return make_repo(tmp_path / "repo")
+def repo(tmp_path: Path, _template_repo: Path) -> Path:
+    """A fresh repository (see :func:`make_repo`), copied from a template to save git calls."""
+    return Path(shutil.copytree(_template_repo, tmp_path / "repo", symlinks=True))
 
 
 @pytest.fixture
 def writer(repo: Path) -> Iterator[GitWriter]:
     """A GitWriter on :func:`repo` with a short lock budget."""
-    w = GitWriter(repo, lock_timeout=0.5)
+    w = GitWriter(repo, lock_timeout=0.2)
     yield w
     w.close()
