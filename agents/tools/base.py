@@ -1,0 +1,178 @@
+"""What every tool shares: the context it runs in, its outcome, schema validation, and errors.
+
+A tool is either read-only (:meth:`Tool.run` produces the ``tool_result`` directly) or it changes
+something (:meth:`Tool.propose` returns a :class:`~agents.proposal.Proposal` for the queue). Either
+way the raw input from the model goes through :meth:`Tool.validate` first: a pydantic model with
+``extra="forbid"`` and strict types, whose JSON schema is also what the model is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from agents.proposal import Proposal
+
+if TYPE_CHECKING:
+    from agents.domain import PathGuard
+
+_A = TypeVar("_A", bound=BaseModel)
+
+#: How many schema problems one error message lists before "and N more".
+_MAX_PROBLEMS = 5
+
+
+class ToolError(Exception):
+    """A tool call that cannot go ahead; the message goes back to the model as ``is_error``."""
+
+
+@dataclass
+class ToolContext:
+    """Everything a tool may use for one agent: the root, its guard, and what it has read.
+
+    ``read_hashes`` maps a root-relative path to the sha256 of the bytes this agent last read
+    (Write/Edit of an existing file require an entry); ``is_dirty`` says whether git has the
+    person's uncommitted change on a path; ``untrusted_read`` is set by the session once the
+    agent has read content it should not trust, and marks later proposals. ``proposed_hashes``
+    holds the sha256 of every content this agent proposed per path: once applied, the agent
+    knows those bytes, so they count as read.
+    """
+
+    root: Path
+    guard: PathGuard
+    agent: str
+    read_hashes: dict[str, str] = field(default_factory=dict)
+    is_dirty: Callable[[str], bool] | None = None
+    untrusted_read: bool = False
+    proposed_hashes: dict[str, set[str]] = field(default_factory=dict)
+
+    def remember_proposed(self, rel: str, digest: str) -> None:
+        """Note that this agent proposed bytes with ``digest`` for ``rel`` (see ``files``)."""
+        self.proposed_hashes.setdefault(rel, set()).add(digest)
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """The content of one ``tool_result`` block."""
+
+    content: str
+    is_error: bool = False
+
+
+class ToolArgs(BaseModel):
+    """Base of every tool's input model: unknown keys and type coercions are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "input"
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """A short, precise message naming every bad field, without echoing the input values."""
+    problems = []
+    for item in error.errors(include_url=False, include_input=False, include_context=False):
+        kind = item.get("type", "")
+        where = _loc(tuple(item.get("loc", ())))
+        if kind == "extra_forbidden":
+            problems.append(f"{where}: unknown parameter")
+        elif kind == "missing":
+            problems.append(f"{where}: required parameter is missing")
+        else:
+            problems.append(f"{where}: {item.get('msg', 'invalid value')}")
+    shown = "; ".join(problems[:_MAX_PROBLEMS])
+    if len(problems) > _MAX_PROBLEMS:
+        shown += f"; and {len(problems) - _MAX_PROBLEMS} more"
+    return shown
+
+
+def _clean_schema(node: Any) -> Any:
+    """Drop pydantic's ``title`` noise and ``X | None`` wrappers (optional says enough)."""
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if (
+            isinstance(options, list)
+            and len(options) == 2
+            and {"type": "null"} in options
+            and node.get("default", ...) is None
+        ):
+            inner = next(o for o in options if o != {"type": "null"})
+            node = {**inner, **{k: v for k, v in node.items() if k not in ("anyOf", "default")}}
+        return {
+            key: _clean_schema(value)
+            for key, value in node.items()
+            if not (key == "title" and isinstance(value, str))
+        }
+    if isinstance(node, list):
+        return [_clean_schema(value) for value in node]
+    return node
+
+
+class Tool:
+    """One tool the model may call. Subclasses set the class variables and ``Args``."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    read_only: ClassVar[bool]
+    Args: ClassVar[type[ToolArgs]]
+
+    def input_schema(self) -> dict[str, Any]:
+        """The JSON schema of this tool's input, as sent to the Messages API."""
+        schema = _clean_schema(self.Args.model_json_schema(by_alias=True, mode="validation"))
+        schema.pop("description", None)  # the tool's own description says it better
+        schema.setdefault("properties", {})
+        schema["additionalProperties"] = False
+        return dict(schema)
+
+    def validate(self, raw: Any) -> BaseModel:
+        """Check ``raw`` against the schema; raise :class:`ToolError` saying what is wrong."""
+        if not isinstance(raw, dict):
+            raise ToolError("the input must be a JSON object of parameters")
+        if not all(isinstance(key, str) for key in raw):
+            raise ToolError("parameter names must be strings")
+        try:
+            return self.Args.model_validate(raw)
+        except ValidationError as error:
+            raise ToolError(describe_validation_error(error)) from None
+        except (ValueError, TypeError, RecursionError) as error:
+            raise ToolError(f"the input could not be checked ({type(error).__name__})") from None
+
+    async def run(self, ctx: ToolContext, args: BaseModel) -> ToolOutcome:
+        """Run a read-only tool. Tools that change things refuse: they only propose."""
+        raise ToolError(f"{self.name} changes files or runs commands: it needs a proposal")
+
+    def propose(self, ctx: ToolContext, args: BaseModel, *, tool_use_id: str) -> Proposal:
+        """Build the proposal for a tool that changes things. Read-only tools refuse."""
+        raise ToolError(f"{self.name} is read-only: there is nothing to propose")
+
+    def schema(self) -> dict[str, Any]:
+        """This tool in Messages-API form: ``name``, ``description``, ``input_schema``."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "input_schema": self.input_schema(),
+        }
+
+
+def record_applied(read_hashes: dict[str, str], proposal: Proposal) -> None:
+    """After ``proposal`` was applied, remember its new bytes as read by its agent.
+
+    The agent wrote those bytes itself, so a follow-up Edit of the same file must not be told to
+    Read it again.
+    """
+    from agents.safe_write import sha256_bytes
+
+    for change in proposal.changes:
+        read_hashes[change.rel] = sha256_bytes(change.after)
+
+
+def args_as(args: BaseModel, cls: type[_A]) -> _A:
+    """``args`` as the tool's own input model (a wrong type is a programming error)."""
+    if not isinstance(args, cls):
+        raise ToolError(f"internal error: expected {cls.__name__}, got {type(args).__name__}")
+    return args
