@@ -13,8 +13,10 @@ closes), which is what makes a "truncated" stream look exactly like a dropped co
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -90,7 +92,7 @@ class ScriptedServer:
         self._httpd = _HTTPServer(("127.0.0.1", 0), self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.5},
             name="agentdesk-scripted-server",
             daemon=True,
         )
@@ -103,7 +105,15 @@ class ScriptedServer:
         if httpd is None:
             return
         self._stopping.set()
-        httpd.shutdown()
+        # shutdown() waits for the serve loop to notice; poke the socket so it wakes now
+        # rather than at the end of its poll interval.
+        port = httpd.server_address[1]
+        closer = threading.Thread(target=httpd.shutdown, daemon=True)
+        closer.start()
+        while closer.is_alive():
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            closer.join(0.01)
         httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
