@@ -160,13 +160,15 @@ class GitWriter(GitRunner):
                     skipped.append((rel, "a directory, not a file"))
                 else:
                     candidates.append(rel)
-            ignored = set(self._z(["ls-files", "-z", "-o", "-i", "--exclude-standard", "--",
-                                   *candidates]) if candidates else [])  # fmt: skip
-            skipped += [(rel, "ignored by .gitignore: left uncommitted") for rel in ignored]
-            candidates = [rel for rel in candidates if rel not in ignored]
-            codes = self._xy(candidates) if candidates else {}
-            changed = {rel: codes[rel] for rel in candidates if rel in codes}  # caller's order
-            skipped += [(rel, "no change to commit") for rel in candidates if rel not in changed]
+            codes = self._xy(candidates, with_ignored=True) if candidates else {}
+            changed: dict[str, str] = {}
+            for rel in candidates:  # the caller's order
+                if codes.get(rel) == "!!":
+                    skipped.append((rel, "ignored by .gitignore: left uncommitted"))
+                elif rel in codes:
+                    changed[rel] = codes[rel]
+                else:
+                    skipped.append((rel, "no change to commit"))
             nothing = CommitInfo("", agent, proposal_id, (), tuple(skipped))
             if not changed:
                 return nothing
@@ -258,9 +260,13 @@ class GitWriter(GitRunner):
         """Run a read command with NUL-separated output and return its entries."""
         return [os.fsdecode(t) for t in self._check(args).split(b"\0") if t]
 
-    def _xy(self, rels: Sequence[str]) -> dict[str, str]:
-        """Porcelain ``XY`` code of each of ``rels`` that differs from HEAD (renames off)."""
-        out = self._check([*_STATUS, "--no-renames", "--", *rels])
+    def _xy(self, rels: Sequence[str], *, with_ignored: bool = False) -> dict[str, str]:
+        """Porcelain ``XY`` code of each of ``rels`` that differs from HEAD (renames off).
+
+        ``with_ignored`` also reports untracked ignored files, one by one, as ``!!``.
+        """
+        extra = ["--ignored=traditional"] if with_ignored else []
+        out = self._check([*_STATUS, "--no-renames", *extra, "--", *rels])
         codes: dict[str, str] = {}
         for entry in out.split(b"\0"):
             if len(entry) > 3:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import fcntl
-import json
 import os
 import re
 import threading
@@ -22,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from agents.state_dir import STATE_DIR_NAME, append_jsonl, read_jsonl, state_dir
 from agents.vcs_status import lock_path_in
 
 T = TypeVar("T")
@@ -223,15 +223,16 @@ class GitRunner:
                     self._lock_fd = None
 
     def _ensure_state_dir(self) -> None:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        ignore = self.state_dir / ".gitignore"
-        if self.state_dir.resolve().is_relative_to(self.root) and not ignore.exists():
-            ignore.write_text("# agentdesk's own state: never committed\n*\n", encoding="utf-8")
+        """Create the state directory: the shared ``.agentdesk/`` rules, or a private custom one."""
+        if os.path.abspath(self.state_dir) == str(self.root / STATE_DIR_NAME):
+            state_dir(self.root)  # 0700, never a symlink, kept out of git via info/exclude
+        else:
+            self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def _take_flock(self) -> int:
         self._ensure_state_dir()
         path = self.state_dir / "git.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         deadline = time.monotonic() + FLOCK_TIMEOUT
         while True:
             try:
@@ -246,24 +247,13 @@ class GitRunner:
                 time.sleep(0.01)
 
     def _append_jsonl(self, name: str, record: dict[str, Any]) -> None:
-        """Append one record to ``<state_dir>/<name>`` (call under :meth:`_write_lock`)."""
+        """Append one fsynced record to ``<state_dir>/<name>`` (call under :meth:`_write_lock`)."""
         self._ensure_state_dir()
-        with open(self.state_dir / name, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        append_jsonl(self.state_dir / name, record)
 
     def _read_jsonl(self, name: str) -> list[dict[str, Any]]:
         """Every well-formed record in ``<state_dir>/<name>``; damaged lines are skipped."""
-        try:
-            text = (self.state_dir / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return []
-        records: list[dict[str, Any]] = []
-        for line in text.splitlines():
-            with contextlib.suppress(ValueError):
-                item = json.loads(line)
-                if isinstance(item, dict):
-                    records.append(item)
-        return records
+        return read_jsonl(self.state_dir / name)[0]
 
     def submit(self, fn: Callable[[], T]) -> concurrent.futures.Future[T]:
         """Run ``fn`` on the single git writer thread; never blocks the caller."""
