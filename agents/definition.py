@@ -93,9 +93,11 @@ class AgentDefinition:
         ``disallowedTools`` is applied first, then ``tools`` (omitted means every file tool).
         Forms agentdesk cannot run (``Agent(...)``, ``mcp__*``, ``WebFetch``...) are dropped here;
         the parser reports them as warnings. Without a Domain, Write and Edit are removed.
+        Fail closed on rule forms agentdesk cannot enforce: ``Bash(git *)`` in ``tools`` grants
+        no Bash, while ``Bash(rm *)`` in ``disallowedTools`` withholds all of Bash.
         """
         denied = {_base_name(t) for t in self.disallowed_tools}
-        declared = FILE_TOOLS if self.tools is None else tuple(_base_name(t) for t in self.tools)
+        declared = FILE_TOOLS if self.tools is None else tuple(t.strip() for t in self.tools)
         out: list[str] = []
         for tool in FILE_TOOLS:
             if tool in declared and tool not in denied and tool not in out:
