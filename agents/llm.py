@@ -232,7 +232,7 @@ class RetryPolicy:
 
     def delay(self, failed_attempts: int, retry_after: float | None) -> float:
         """Seconds to wait after ``failed_attempts`` failures (1 after the first)."""
-        if retry_after is not None and retry_after >= 0:
+        if retry_after is not None and retry_after > 0:
             return min(retry_after, self.retry_after_cap_s)
         backoff = min(self.base_s * 2.0 ** (failed_attempts - 1), self.cap_s)
         return backoff * (1 - self.jitter * random.random())

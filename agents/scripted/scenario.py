@@ -55,20 +55,21 @@ import yaml
 #: The text of the turn played when an agent's script has no more steps.
 END_TEXT = "(scripted model: no more steps for this agent)"
 
-STATUS_FAULTS: dict[str, tuple[int, str]] = {
-    "r400": (400, "invalid_request_error"),
-    "r401": (401, "authentication_error"),
-    "r403": (403, "permission_error"),
-    "r404": (404, "not_found_error"),
-    "r408": (408, "timeout_error"),
-    "r409": (409, "api_error"),
-    "r413": (413, "request_too_large"),
-    "r429": (429, "rate_limit_error"),
-    "r500": (500, "api_error"),
-    "r502": (502, "api_error"),
-    "r503": (503, "api_error"),
-    "r504": (504, "timeout_error"),
-    "r529": (529, "overloaded_error"),
+#: fault kind -> (HTTP status, error type, default message as the real API words it)
+STATUS_FAULTS: dict[str, tuple[int, str, str]] = {
+    "r400": (400, "invalid_request_error", "messages: roles must alternate"),
+    "r401": (401, "authentication_error", "invalid x-api-key"),
+    "r403": (403, "permission_error", "Your API key does not have permission to use this model"),
+    "r404": (404, "not_found_error", "model: not found"),
+    "r408": (408, "timeout_error", "Request timed out"),
+    "r409": (409, "api_error", "Conflict"),
+    "r413": (413, "request_too_large", "Request exceeds the maximum allowed number of bytes"),
+    "r429": (429, "rate_limit_error", "Number of request tokens has exceeded your rate limit"),
+    "r500": (500, "api_error", "Internal server error"),
+    "r502": (502, "api_error", "Bad gateway"),
+    "r503": (503, "api_error", "Service unavailable"),
+    "r504": (504, "timeout_error", "Gateway timeout"),
+    "r529": (529, "overloaded_error", "Overloaded"),
 }
 STREAM_FAULTS = ("midstream_error", "truncated", "malformed", "stall")
 TOOL_FAULTS = ("truncated_tool", "max_tokens_tool")

@@ -220,11 +220,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.owner._wait(fault.seconds)
             return True
         if fault.kind in STATUS_FAULTS:
-            status, error_type = STATUS_FAULTS[fault.kind]
+            status, error_type, default_message = STATUS_FAULTS[fault.kind]
             extra = {}
             if fault.retry_after is not None:
                 extra["retry-after"] = f"{fault.retry_after:g}"
-            message = fault.message or f"scripted {fault.kind}"
+            message = fault.message or default_message
             self._json(status, sse.error_json(error_type, message), extra)
             return True
         return False

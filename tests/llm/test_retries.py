@@ -141,8 +141,9 @@ async def test_r529_exhausts_attempts_with_a_clear_message(serve: Any) -> None:
 async def test_backoff_is_capped() -> None:
     policy = RetryPolicy(base_s=1.0, cap_s=16.0, jitter=0.0)
     assert [policy.delay(n, None) for n in range(1, 8)] == [1, 2, 4, 8, 16, 16, 16]
-    assert policy.delay(1, 0.0) == 0.0
-    assert policy.delay(1, 5.0) == 5.0
+    assert policy.delay(3, 0.0) == 4  # a zero retry-after falls back to backoff
+    assert policy.delay(3, 5.0) == 5.0
+    assert policy.delay(3, 500.0) == 60.0
 
 
 async def test_hang_times_out_then_succeeds(serve: Any) -> None:
