@@ -7,11 +7,16 @@
 2. per-path locks are taken in one global order, and every file's current sha256 is compared
    with the pre-image the diff was made from — any mismatch: nothing is written, the error
    names the file (THREATS T11, T20, T27);
-3. a write-ahead journal (:mod:`agents.journal`) stores the new contents (and, for several
-   files, the pre-images) before the first file is touched;
+3. a write-ahead record is made before the first file is touched: for several files a journal
+   (:mod:`agents.journal`) with the new contents and the pre-images; for a single file, which
+   one atomic rename replaces, just an intent line with its two hashes;
 4. each file is replaced atomically (:func:`agents.safe_write.atomic_write`, itself CAS);
    if one fails, the files already written are restored from the journal;
 5. a durable done mark (``applied.jsonl``) is written and the journal removed.
+
+A single file is old or new at any instant; several files are after recovery, which also turns
+an open single-file intent into a done mark when the file holds the new content, so the ledger
+(:mod:`agents.ledger`) can tell the model what really happened.
 
 :meth:`Applier.recover` runs at start: it finishes every committed journal (or finishes rolling
 it back), discards unfinished ones, sweeps orphaned temp files, and says what it did (T18, T19).
@@ -158,22 +163,35 @@ class Applier:
                 return ApplyResult(proposal.id, tuple(rels), recovered=True)
             pre_images = self._check_pre_images(checked)
             self.fault_point("before_journal")
-            journal = jn.begin(
-                self.state_dir,
-                proposal_id=proposal.id,
-                agent=proposal.agent,
-                tool_use_id=proposal.tool_use_id,
-                files=[
-                    (c.rel, c.before_sha256, c.after, c.mode, pre_images.get(c.rel))
-                    for c in checked
-                ],
-            )
+            journal = None
+            if len(checked) == 1:  # one atomic rename: the hashes say old or new, no blobs
+                jn.record_intent(
+                    self.state_dir,
+                    proposal_id=proposal.id,
+                    agent=proposal.agent,
+                    tool_use_id=proposal.tool_use_id,
+                    rel=checked[0].rel,
+                    before_sha256=checked[0].before_sha256,
+                    after_sha256=sha256_bytes(checked[0].after),
+                )
+            else:
+                journal = jn.begin(
+                    self.state_dir,
+                    proposal_id=proposal.id,
+                    agent=proposal.agent,
+                    tool_use_id=proposal.tool_use_id,
+                    files=[
+                        (c.rel, c.before_sha256, c.after, c.mode, pre_images.get(c.rel))
+                        for c in checked
+                    ],
+                )
             self.fault_point("after_journal")
             self._write_all(journal, checked)
             self.fault_point("before_commit_mark")
-            self.mark_done(journal)
+            self.mark_done(proposal.id, proposal.agent, proposal.tool_use_id, rels)
             self.fault_point("after_commit_mark")
-            journal.remove()
+            if journal is not None:
+                journal.remove()
         self.fault_point("after_apply")
         return ApplyResult(proposal.id, tuple(rels))
 
@@ -202,9 +220,9 @@ class Applier:
             )
         return pre_images
 
-    def _write_all(self, journal: jn.Journal, changes: list[FileChange]) -> None:
-        written: list[jn.JournalFile] = []
-        for n, (change, entry) in enumerate(zip(changes, journal.files, strict=True), start=1):
+    def _write_all(self, journal: jn.Journal | None, changes: list[FileChange]) -> None:
+        written: list[FileChange] = []
+        for n, change in enumerate(changes, start=1):
             try:
                 atomic_write(
                     self.root,
@@ -215,23 +233,27 @@ class Applier:
                 )
             except (StaleFile, PathRejected, OSError) as exc:
                 raise self._abort(journal, written, change.rel, exc) from exc
-            written.append(entry)
+            written.append(change)
             self.fault_point(f"after_file_{n}")
 
     def _abort(
-        self, journal: jn.Journal, written: list[jn.JournalFile], rel: str, exc: Exception
+        self, journal: jn.Journal | None, written: list[FileChange], rel: str, exc: Exception
     ) -> ApplyError:
         """Roll back the files already written; the error to raise."""
         if isinstance(exc, StaleFile):
-            what, stale = _stale_words(rel, exc.expected, exc.actual), True
+            what = f"{_stale_words(rel, exc.expected, exc.actual)} since the diff was shown"
+            stale = True
         elif isinstance(exc, PathRejected):
             what, stale = exc.reason, False
         else:
             what, stale = f"{rel} could not be written ({exc})", False
-        if written:
+        if journal is None:  # a single file: the failed write was its only one
+            return ApplyError(f"{what}; nothing was written", stale=stale)
+        entries = journal.files[: len(written)]
+        if entries:
             journal.state = "rolling_back"
             journal.save()
-        problems = self._roll_back(written, journal)
+        problems = self._roll_back(entries, journal)
         if problems:
             kept = journal.keep_aside()
             return ApplyError(
@@ -249,10 +271,10 @@ class Applier:
             try:
                 if entry.before_sha256 is None:
                     atomic_delete(self.root, entry.rel, expected_sha256=entry.after_sha256)
-                elif entry.pre_blob is None:
+                elif entry.pre_at is None:
                     raise ValueError("no pre-image was journaled")
                 else:
-                    data = journal.blob(entry.pre_blob)
+                    data = journal.blob(entry.pre_at)
                     if sha256_bytes(data) != entry.before_sha256:
                         raise ValueError("the journaled pre-image is damaged")
                     atomic_write(self.root, entry.rel, data, expected_sha256=entry.after_sha256)
@@ -260,17 +282,17 @@ class Applier:
                 problems.append(f"{entry.rel}: {getattr(exc, 'reason', exc)}")
         return problems
 
-    def mark_done(self, journal: jn.Journal) -> None:
-        """Durably mark the journal's proposal as applied in full."""
+    def mark_done(self, proposal_id: str, agent: str, tool_use_id: str, paths: list[str]) -> None:
+        """Durably mark a proposal as applied in full (it will never be written again)."""
         jn.record_completion(
             self.state_dir,
-            proposal_id=journal.proposal_id,
-            agent=journal.agent,
-            tool_use_id=journal.tool_use_id,
-            paths=[f.rel for f in journal.files],
+            proposal_id=proposal_id,
+            agent=agent,
+            tool_use_id=tool_use_id,
+            paths=paths,
         )
         with self._done_lock:
-            self._done.add(journal.proposal_id)
+            self._done.add(proposal_id)
 
     def display_path(self, path: Path) -> str:
         """``path`` relative to the project root when inside it (for messages)."""

@@ -1,14 +1,19 @@
 """The one approval queue of the desk: ordered, attributed, persisted, never lossy.
 
 Every proposal from every agent goes here. Each gets a sequence number that only grows (across
-restarts too), the queue is written to ``.agentdesk/queue.json`` before :meth:`ApprovalQueue.add`
-returns, and a request is never dropped or overwritten: adding a proposal whose id, or whose
-``(agent, tool_use_id)``, is already known returns the proposal already queued. A queue file that
-cannot be read is kept aside (``queue.json.corrupt-<timestamp>``) with a warning, never deleted.
+restarts too), and a request is never dropped or overwritten: adding a proposal whose id, or
+whose ``(agent, tool_use_id)``, is already known returns the proposal already queued.
+
+Storage, under the state directory: ``queue/<seq>-<id>.json`` holds one proposal with its seq, state
+and reason, written atomically when it is added (before :meth:`ApprovalQueue.add` returns) and
+when its state changes, so a change costs one small write whatever the queue holds;
+``queue.json`` holds the next sequence number. A file that cannot be read is kept aside
+(``*.corrupt-<timestamp>``) with a warning, never deleted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -18,10 +23,11 @@ from pathlib import Path
 from typing import Any, cast, get_args
 
 from agents.proposal import Proposal, ProposalState
-from agents.state_dir import write_json_atomic
+from agents.state_dir import fsync_dir, safe_key, write_json_atomic
 
 QUEUE_FILE = "queue.json"
-_VERSION = 1
+QUEUE_DIR = "queue"
+_VERSION = 2
 _STATES: frozenset[str] = frozenset(get_args(ProposalState))
 #: States in which a proposal still needs something (a decision, or an apply to finish).
 _LIVE: frozenset[str] = frozenset({"pending", "approved"})
@@ -31,11 +37,12 @@ class ApprovalQueue:
     """Ordered, persisted proposals of every agent; thread-safe.
 
     ``warnings`` collects human-readable problems met while loading (a corrupt file kept aside,
-    entries that could not be read, a listener that failed) for the desk to show once.
+    a listener that failed) for the desk to show once.
     """
 
     def __init__(self, state_dir: Path) -> None:
         self.path = Path(state_dir) / QUEUE_FILE
+        self.dir = Path(state_dir) / QUEUE_DIR
         self.warnings: list[str] = []
         self._lock = threading.RLock()
         self._items: dict[str, Proposal] = {}
@@ -48,75 +55,97 @@ class ApprovalQueue:
     # -- loading and saving -------------------------------------------------------------------
 
     def _load(self) -> None:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return
-        except OSError as exc:
-            self.warnings.append(f"The approval queue {self.path} could not be read: {exc}")
-            return
-        try:
-            data = json.loads(raw.decode("utf-8", "surrogatepass"))
-            if not isinstance(data, dict) or not isinstance(data.get("proposals"), list):
-                raise ValueError("not a queue file")
-            entries: list[Any] = data["proposals"]
-            next_seq = int(data.get("next_seq", 1))
-        except (ValueError, TypeError) as exc:
-            kept = self._keep_aside(raw, move=True)
-            self.warnings.append(
-                f"The approval queue file was unreadable ({exc}); it was kept as {kept} "
-                "and the queue starts empty."
-            )
-            return
-        bad = 0
-        for entry in entries:
-            try:
-                proposal = Proposal.from_json(entry)
-                if proposal.state not in _STATES:
-                    raise ValueError(f"unknown state {proposal.state!r}")
-            except (ValueError, TypeError, KeyError, AttributeError):
-                bad += 1
-                continue
-            self._index(proposal)
-        self._next_seq = max([next_seq, *(p.seq + 1 for p in self._items.values())])
-        if bad:
-            kept = self._keep_aside(raw, move=False)
-            self.warnings.append(
-                f"{bad} entr{'y' if bad == 1 else 'ies'} of the approval queue could not be "
-                f"read and were skipped; the original file was kept as {kept}."
-            )
+        legacy: list[Any] = []
+        data = self._read_json(self.path)
+        if isinstance(data, dict):
+            with contextlib.suppress(TypeError, ValueError):
+                self._next_seq = max(1, int(data.get("next_seq", 1)))
+            if isinstance(data.get("proposals"), list):  # version 1 kept everything in one file
+                legacy = data["proposals"]
+        elif data is not None:
+            self._corrupt(self.path, "it is not a queue file")
+        for path in sorted(self.dir.glob("*.json")) if self.dir.is_dir() else []:
+            entry = self._read_json(path)
+            proposal = self._parse(entry) if entry is not None else None
+            if proposal is not None:
+                self._index(proposal)
+            elif entry is not None:
+                self._corrupt(path, "it is not a proposal")
+        bad_legacy = 0
+        for entry in legacy:
+            proposal = self._parse(entry)
+            if proposal is None:
+                bad_legacy += 1
+            elif proposal.id not in self._items:
+                self._index(proposal)
+                self._write(proposal)
+        if bad_legacy:
+            self._corrupt(self.path, f"{bad_legacy} proposals in it could not be read")
+        named = [_seq_of(p.name) for p in self.dir.iterdir()] if self.dir.is_dir() else []
+        self._next_seq = max(
+            [self._next_seq, *(n + 1 for n in named), *(p.seq + 1 for p in self._items.values())]
+        )
+        if legacy:
+            self._save_seq()
 
-    def _keep_aside(self, raw: bytes, *, move: bool) -> str:
-        """Keep an unreadable queue file as ``queue.json.corrupt-<ts>``; returns its name."""
+    def _read_json(self, path: Path) -> Any:
+        """The JSON in ``path``; None when absent or unreadable (then kept aside, warned)."""
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.warnings.append(f"{path.name} of the approval queue could not be read: {exc}")
+            return None
+        try:
+            return json.loads(raw.decode("utf-8", "surrogatepass"))
+        except ValueError as exc:
+            self._corrupt(path, str(exc))
+            return None
+
+    @staticmethod
+    def _parse(entry: Any) -> Proposal | None:
+        try:
+            proposal = Proposal.from_json(entry)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+        return proposal if proposal.state in _STATES else None
+
+    def _corrupt(self, path: Path, why: str) -> None:
+        """Keep an unreadable file as ``<name>.corrupt-<ts>`` and say so."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{QUEUE_FILE}.corrupt-{stamp}")
+        target = path.with_name(f"{path.name}.corrupt-{stamp}")
         n = 1
         while target.exists():
             n += 1
-            target = self.path.with_name(f"{QUEUE_FILE}.corrupt-{stamp}-{n}")
-        if move:
-            os.replace(self.path, target)
-        else:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(raw)
-        return target.name
+            target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        try:
+            os.replace(path, target)
+        except OSError as exc:
+            self.warnings.append(f"{path.name} of the approval queue is unreadable ({why}): {exc}")
+            return
+        self.warnings.append(
+            f"{path.name} of the approval queue was unreadable ({why}); it was kept as "
+            f"{target.name} and left out of the queue."
+        )
 
     def _index(self, proposal: Proposal) -> None:
         self._items[proposal.id] = proposal
         if proposal.tool_use_id:
             self._by_call[(proposal.agent, proposal.tool_use_id)] = proposal.id
 
-    def _save(self) -> None:
-        ordered = sorted(self._items.values(), key=lambda p: p.seq)
-        write_json_atomic(
-            self.path,
-            {
-                "version": _VERSION,
-                "next_seq": self._next_seq,
-                "proposals": [p.to_json() for p in ordered],
-            },
-        )
+    def _file(self, proposal: Proposal) -> Path:
+        # The seq in the name keeps the sequence growing even past a file kept aside as corrupt.
+        return self.dir / f"{proposal.seq:08d}-{safe_key(proposal.id)}.json"
+
+    def _write(self, proposal: Proposal) -> None:
+        if not self.dir.is_dir():
+            self.dir.mkdir(mode=0o700)
+            fsync_dir(self.dir.parent)
+        write_json_atomic(self._file(proposal), proposal.to_json())
+
+    def _save_seq(self) -> None:
+        write_json_atomic(self.path, {"version": _VERSION, "next_seq": self._next_seq})
 
     def _notify(self) -> None:
         for listener in list(self._listeners):
@@ -144,7 +173,7 @@ class ApprovalQueue:
             self._next_seq += 1
             self._index(proposal)
             try:
-                self._save()
+                self._write(proposal)
             except BaseException:
                 self._items.pop(proposal.id, None)
                 self._by_call.pop((proposal.agent, proposal.tool_use_id), None)
@@ -196,7 +225,7 @@ class ApprovalQueue:
             proposal.state = cast(ProposalState, state)
             proposal.reason = reason
             try:
-                self._save()
+                self._write(proposal)
             except BaseException:
                 proposal.state, proposal.reason = previous
                 raise
@@ -216,10 +245,12 @@ class ApprovalQueue:
             ]
             if not old:
                 return
+            self._save_seq()  # the sequence must keep growing once their files are gone
             for proposal in old:
                 del self._items[proposal.id]
                 self._by_call.pop((proposal.agent, proposal.tool_use_id), None)
-            self._save()
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self._file(proposal))
         self._notify()
 
     def subscribe(self, fn: Callable[[], None]) -> Callable[[], None]:
@@ -237,3 +268,9 @@ class ApprovalQueue:
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+
+def _seq_of(name: str) -> int:
+    """The sequence number a proposal file name starts with (0 if none)."""
+    digits = name.split("-", 1)[0]
+    return int(digits) if digits.isdigit() else 0

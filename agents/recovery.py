@@ -11,13 +11,18 @@ For every journal an earlier run left behind (see :mod:`agents.journal`):
   since), an unreadable record, or a damaged blob: nothing is touched, the journal is moved to
   ``journal/kept/`` and the line says so.
 
+An open single-file intent (no blobs: one rename replaces the file) is settled from the hashes:
+the file holds the new content → a done mark; otherwise the intent is closed and the file left
+as it is.
+
 Each case yields one human-readable line for the desk's start-up report.
 """
 
 from __future__ import annotations
 
-import shutil
-from typing import TYPE_CHECKING
+import contextlib
+import os
+from typing import TYPE_CHECKING, Any
 
 from agents import journal as jn
 from agents.domain import PathRejected
@@ -37,8 +42,9 @@ def recover_journals(applier: Applier) -> list[str]:
     lines: list[str] = []
     records, orphans = jn.pending_journals(applier.state_dir)
     for blobs in orphans:
-        shutil.rmtree(blobs, ignore_errors=True)
-        key = blobs.name[: -len(".blobs")]
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(blobs)
+        key = blobs.stem
         lines.append(f"Recovered {key}: discarded an unfinished journal; no file had been written")
     for path in records:
         try:
@@ -51,7 +57,27 @@ def recover_journals(applier: Applier) -> list[str]:
             )
             continue
         lines.append(_settle(applier, journal))
+    for intent in jn.open_intents(applier.state_dir):
+        lines.append(_settle_intent(applier, intent))
     return lines
+
+
+def _settle_intent(applier: Applier, intent: dict[str, Any]) -> str:
+    """An interrupted single-file apply: the file is old or new; record which, say so."""
+    pid, rel = str(intent["proposal_id"]), str(intent.get("rel"))
+    try:
+        now = current_sha256(applier.root, rel)
+    except (PathRejected, OSError) as exc:
+        jn.record_settled(applier.state_dir, proposal_id=pid)
+        why = getattr(exc, "reason", exc)
+        return f"Recovery of {pid} could not check {rel} ({why}); it was left as it is"
+    if now is not None and now == intent.get("after_sha256"):
+        applier.mark_done(pid, str(intent.get("agent")), str(intent.get("tool_use_id")), [rel])
+        return f"Recovered {pid}: an interrupted apply of {rel} had completed"
+    jn.record_settled(applier.state_dir, proposal_id=pid)
+    if now == intent.get("before_sha256"):
+        return f"Recovered {pid}: an interrupted apply of {rel} had not written it; it is unchanged"
+    return f"Recovery of {pid}: {rel} changed after the interrupted apply; it was left as it is"
 
 
 def _settle(applier: Applier, journal: jn.Journal) -> str:
@@ -100,7 +126,7 @@ def _settle(applier: Applier, journal: jn.Journal) -> str:
                 "and recovery will try again at the next start"
             )
     if forward:
-        applier.mark_done(journal)
+        applier.mark_done(pid, journal.agent, journal.tool_use_id, [f.rel for f in journal.files])
         journal.remove()
         return f"Recovered {pid}: completed an interrupted apply of {what}"
     journal.remove()
@@ -112,7 +138,7 @@ def _payload(journal: jn.Journal, entry: jn.JournalFile, forward: bool) -> bytes
     if not forward and entry.before_sha256 is None:
         return None
     name, want = (
-        (entry.new_blob, entry.after_sha256) if forward else (entry.pre_blob, entry.before_sha256)
+        (entry.new_at, entry.after_sha256) if forward else (entry.pre_at, entry.before_sha256)
     )
     if name is None:
         raise ValueError("no pre-image was journaled")

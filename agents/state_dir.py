@@ -11,8 +11,10 @@ Nothing secret belongs here (THREATS T52–T54): :func:`redact` replaces the val
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import re
 import secrets
 import stat
 import threading
@@ -22,6 +24,7 @@ from typing import Any
 STATE_DIR_NAME = ".agentdesk"
 EXCLUDE_LINE = ".agentdesk/"
 _SECRET_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
+_SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _exclude_lock = threading.Lock()
 
 
@@ -103,6 +106,13 @@ def ensure_git_exclude(root: Path) -> bool:
         with open(exclude, "ab") as handle:
             handle.write(prefix + EXCLUDE_LINE.encode() + b"\n")
     return True
+
+
+def safe_key(name: str) -> str:
+    """A file-name-safe form of an id (ids read back from disk are not trusted)."""
+    if _SAFE_KEY.fullmatch(name) and not name.endswith((".json", ".blobs", ".tmp")):
+        return name
+    return "x-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def fsync_dir(path: Path) -> None:
