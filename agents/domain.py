@@ -45,7 +45,8 @@ class Verdict:
     be normalised). For reads, ``resolved`` is the symlink-free path to open (see
     :func:`agents.safe_write.read_nofollow`); for writes it equals ``rel``. ``kind`` is
     ``domain``/``shared``/``readable`` when allowed, else ``outside``, ``protected``,
-    ``deny_read``, ``invalid`` or ``symlink``. ``warnings`` are facts worth showing on an
+    ``deny_read``, ``invalid`` or ``symlink`` (the writer adds ``changed`` for a path swapped
+    while it was being opened, and ``too_large``). ``warnings`` are facts worth showing on an
     allowed write (a hard-linked target, for instance).
     """
 

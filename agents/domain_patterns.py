@@ -1,10 +1,18 @@
 """Domain patterns: gitignore-style path patterns relative to the project root.
 
-``backend/`` is a directory (at any depth, as in gitignore), ``src/api/`` is anchored at the
-root because it has a slash in the middle, ``*.tsx`` is any such file at any depth, ``**`` is
-the whole project and ``!pattern`` carves an exception out of an earlier pattern. Matching is
-component-wise (pathspec's ``GitIgnoreSpec``), so ``backend_evil/x`` never matches
-``backend/`` (THREATS T3).
+Matching is gitignore's (pathspec's ``GitIgnoreSpec``), component-wise, so ``backend_evil/x``
+never matches ``backend/`` (THREATS T3), with one deliberate narrowing: **a pattern that
+starts with a literal name is anchored at the project root**. ``backend/`` is the folder
+``<root>/backend/`` (gitignore would also match ``docs/backend/``), ``Makefile`` is the root
+Makefile, ``src/api/`` is ``<root>/src/api/``. A pattern that starts with a wildcard keeps
+gitignore's any-depth meaning: ``*.tsx`` is any such file, ``**/migrations/`` any such folder,
+``**`` the whole project. ``!pattern`` carves an exception out of earlier patterns; to exclude
+a folder's files write ``!web/generated/**`` (as in git, ``!web/generated/`` does not re-include
+files that ``web/**`` matched one by one).
+
+The narrowing is the safe direction: the seed Domain lists both ``api/`` and ``src/api/``, which
+only makes sense anchored, and an unanchored ``api/`` would hand the backend agent every
+``frontend/**/api/`` folder too.
 
 Patterns that :func:`validate_domain_patterns` rejects are dropped by :class:`Domain` (and kept
 in ``Domain.errors``): a bad pattern grants nothing, it never widens the Domain.
@@ -123,8 +131,9 @@ class Domain:
                 errors.append(why)
         self.patterns: tuple[str, ...] = tuple(kept)
         self.errors: tuple[str, ...] = tuple(errors)
-        self._spec = GitIgnoreSpec.from_lines(kept)
-        self._positive = [p for p in kept if not p.startswith("!")]
+        compiled = [_anchor(p) for p in kept]
+        self._spec = GitIgnoreSpec.from_lines(compiled)
+        self._positive = [p for p in compiled if not p.startswith("!")]
 
     def __repr__(self) -> str:
         return f"Domain({list(self.patterns)!r})"
@@ -153,13 +162,21 @@ class Domain:
         return any(_could_match_under(p, dir_parts) for p in self._positive)
 
 
+def _anchor(pattern: str) -> str:
+    """``backend/`` -> ``/backend/``: a pattern starting with a literal name is root-anchored."""
+    neg = "!" if pattern.startswith("!") else ""
+    body = pattern[len(neg) :]
+    first = body.split("/", 1)[0]
+    if any(ch in first for ch in "*?["):
+        return pattern
+    return f"{neg}/{body}"
+
+
 def _could_match_under(pattern: str, dir_parts: list[str]) -> bool:
     body = pattern.rstrip("/")
-    if body.startswith("**/"):
-        return True
-    if "/" not in body:
+    if not body.startswith("/") and "/" not in body:
         return True  # an unanchored name matches at any depth
-    segs = body.split("/")
+    segs = body.lstrip("/").split("/")
     for i, seg in enumerate(segs):
         if seg == "**":
             return True

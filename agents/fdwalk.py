@@ -73,20 +73,33 @@ def path_lock(root: Path, rel: str) -> Iterator[None]:
 # -- the descriptor walk ---------------------------------------------------------------------
 
 
-def _classify(dir_fd: int, name: str, shown: str) -> PathRejected:
+def _symlink(shown: str) -> PathRejected:
+    return PathRejected(
+        f"{shown} is a symbolic link; agentdesk never writes or reads through links",
+        "symlink",
+        shown,
+    )
+
+
+def _classify(
+    dir_fd: int, name: str, shown: str, exc: OSError | None = None, *, folder: bool = False
+) -> PathRejected:
+    """Why ``name`` could not be used. ``folder``: it was wanted as a folder on the way."""
+    if exc is not None and exc.errno in (errno.ELOOP, errno.EMLINK):
+        return _symlink(shown)  # O_NOFOLLOW met a symlink (EMLINK on FreeBSD)
     try:
         st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-    except OSError as exc:
-        return PathRejected(f"{shown} cannot be opened ({exc.strerror})", "invalid", shown)
+    except OSError as err:
+        return PathRejected(f"{shown} cannot be opened ({err.strerror})", "changed", shown)
     if stat.S_ISLNK(st.st_mode):
-        return PathRejected(
-            f"{shown} is a symbolic link; agentdesk never writes or reads through links",
-            "symlink",
-            shown,
-        )
+        return _symlink(shown)
     if stat.S_ISDIR(st.st_mode):
+        if folder:  # it was something else a moment ago: someone is swapping it
+            return PathRejected(f"{shown} changed while being opened; try again", "changed", shown)
         return PathRejected(f"{shown} is a directory, not a file", "invalid", shown)
     if stat.S_ISREG(st.st_mode):
+        if not folder:
+            return PathRejected(f"{shown} changed while being opened; try again", "changed", shown)
         return PathRejected(f"{shown} is a file, not a folder", "invalid", shown)
     return PathRejected(
         f"{shown} is not a regular file (a FIFO, socket or device)", "invalid", shown
@@ -110,10 +123,10 @@ def open_parent(root: Path, parts: list[str], *, create: bool) -> int | None:
                 try:
                     nfd = os.open(part, DIR_FLAGS, dir_fd=fd)
                 except OSError as exc:
-                    raise _classify(fd, part, shown) from exc
+                    raise _classify(fd, part, shown, exc, folder=True) from exc
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
-                    raise _classify(fd, part, shown) from exc
+                    raise _classify(fd, part, shown, exc, folder=True) from exc
                 raise
             os.close(fd)
             fd = nfd
@@ -137,8 +150,8 @@ def read_target(dir_fd: int, name: str, rel: str, max_bytes: int | None = None) 
     try:
         fd = os.open(name, _READ_FLAGS, dir_fd=dir_fd)
     except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EISDIR, errno.EWOULDBLOCK):
-            raise _classify(dir_fd, name, rel) from exc
+        if exc.errno in (errno.ELOOP, errno.EMLINK, errno.ENXIO, errno.EISDIR, errno.EAGAIN):
+            raise _classify(dir_fd, name, rel, exc) from exc
         raise
     try:
         st = os.fstat(fd)
