@@ -153,7 +153,10 @@ def resolve_blocker(
     while old < len(lines) and sx.ANSWER_CONTINUATION.match(sx.content(lines[old])):
         old += 1
     if found.state == "resolved":
+        open_end = old == len(lines) > index + 1 and not lines[-1].endswith("\n")
         del lines[index + 1 : old]
+        if open_end:  # the file ended without a newline after the old answer: keep it so
+            lines[index] = sx.content(lines[index])
     _insert(lines, index + 1, [f"  > {part}" for part in parts[1:]], nl)
     return "".join(lines)
 
@@ -170,14 +173,17 @@ def normalize_answer(answer: str) -> str:
 def set_setup_section(text: str, agent: str, title: str, body: str) -> str:
     """Write a ``### <title>`` block holding ``body``, replacing one with that title in place.
 
-    The block runs to the next heading of the same or a higher level. Headings inside
-    ``body`` are escaped (``\\##``) and unclosed fences or comments are closed, so the body
-    cannot reach outside its block.
+    The block runs to the next heading of the same or a higher level. Headings and checklist
+    boxes inside ``body`` are escaped (``\\##``, ``- \\[x]``) and unclosed fences or comments
+    are closed, so the body cannot add a phase, an item or a blocker, nor reach outside its
+    block. Blocker and phase titles are refused (ValueError).
     """
     name = _agent(agent)
     clean_title = " ".join(_BREAK.sub(" ", title).split()).lstrip("#").strip()
     if not clean_title:
         raise ValueError("a setup section needs a title")
+    if sx.is_blockers_title(clean_title) or sx.is_phase_title(clean_title):
+        raise ValueError(f"not a setup section title: {clean_title!r}")
     block = [f"<!-- by @{name} -->", *_safe_body(body)]
     lines, nl = sx.split_lines(text), sx.newline_of(text)
     contents = [sx.content(line) for line in lines]
@@ -218,6 +224,8 @@ def _safe_body(body: str) -> list[str]:
         elif sx.heading(line) is not None:
             stripped = line.lstrip(" ")
             line = line[: len(line) - len(stripped)] + "\\" + stripped
+        elif (bullet := sx.BULLET.match(line)) and (bullet.group(3) or "").startswith("["):
+            line = line[: bullet.end(2)] + " \\" + (bullet.group(3) or "")
         out.append(line)
     if fence is not None:
         out.append(fence)
