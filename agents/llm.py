@@ -196,8 +196,8 @@ async def stream_turn(
         )
         if failure is None:
             raise
-    # Raised outside the except block: no chained SDK traceback (whose frames hold request
-    # headers) travels with the error into a crash report.
+    # Raised outside the except block, so no chained SDK exception (whose message can quote the
+    # server's body, and whose frames hold the request) rides along into a crash report.
     raise failure
 
 

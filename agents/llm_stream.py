@@ -25,7 +25,8 @@ class TurnResult:
     parsed ``input``), ready to go back into ``messages``. ``stop_reason`` is ``end_turn``,
     ``tool_use``, ``stop_sequence`` or ``max_tokens`` (the last only without tool calls).
     ``usage`` has ``input_tokens``, ``output_tokens``, ``cache_read_input_tokens`` and
-    ``cache_creation_input_tokens``.
+    ``cache_creation_input_tokens``. Empty text blocks are dropped (the API refuses them in
+    history), so ``content`` can be empty for an ``end_turn`` with nothing said.
     """
 
     content: list[dict[str, Any]]
@@ -54,7 +55,18 @@ class TurnBuilder:
         )
 
     def feed(self, event: Any) -> str:
-        """Take one event; returns the text delta it carried, if any."""
+        """Take one event; returns the text delta it carried, if any.
+
+        An event that does not fit the turn so far (a delta of the wrong kind for its block, a
+        missing field) raises :class:`TurnFailed` ``malformed`` rather than a bare error.
+        """
+        try:
+            return self._feed(event)
+        except (AttributeError, KeyError, TypeError) as exc:
+            problem = f"{type(exc).__name__} on a {getattr(event, 'type', '?')!s:.40} event"
+        raise TurnFailed("malformed", f"The response stream did not fit the protocol ({problem}).")
+
+    def _feed(self, event: Any) -> str:
         kind = event.type
         if kind == "content_block_delta":
             delta = event.delta
@@ -78,7 +90,7 @@ class TurnBuilder:
             self._usage(event.message.usage)
         elif kind == "message_delta":
             self.stop_reason = event.delta.stop_reason
-            self._usage(event.usage)
+            self._usage(getattr(event, "usage", None))  # some compatible servers omit it
         elif kind == "message_stop":
             self.finished = True
         return ""

@@ -125,3 +125,34 @@ def test_incomplete_turns_are_refused(events: list[NS], kind: str, retryable: bo
         builder.result(100)
     assert info.value.kind == kind
     assert info.value.retryable is retryable
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        delta(0, type="input_json_delta", partial_json="{"),  # json delta into a text block
+        NS(type="content_block_delta", index=0),  # no delta
+        NS(type="message_start"),  # no message
+        NS(type="content_block_start", index=1, content_block=NS(type="tool_use")),
+    ],
+)
+def test_events_that_do_not_fit_are_malformed_not_crashes(event: NS) -> None:
+    builder, _ = build([start(), block(0, type="text", text="")])
+    with pytest.raises(TurnFailed) as info:
+        builder.feed(event)
+    assert info.value.kind == "malformed"
+
+
+def test_message_delta_without_usage_is_accepted() -> None:
+    builder, _ = build(
+        [
+            start(input_tokens=3),
+            block(0, type="text", text="ok"),
+            stop(0),
+            NS(type="message_delta", delta=NS(stop_reason="end_turn")),
+            FINISH,
+        ]
+    )
+    result = builder.result(10)
+    assert result.content == [{"type": "text", "text": "ok"}]
+    assert result.usage["input_tokens"] == 3
