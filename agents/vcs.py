@@ -16,8 +16,9 @@ from __future__ import annotations
 import concurrent.futures
 import fnmatch
 import os
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -113,7 +114,13 @@ class GitWriter(GitRunner):
         author_email_domain: str = "agentdesk.local",
         state_dir: Path | None = None,
         lock_timeout: float = 5.0,
+        author: Callable[[str], tuple[str, str]] | None = None,
     ) -> None:
+        """``author`` maps an agent's name to the git (name, email) of its commits, e.g. the
+        project config's templates; by default it is ``<agent> <agent@author_email_domain>``.
+        ``lock_timeout`` bounds the retries of a held git lock before :class:`GitLockError`.
+        """
+        self.author = author
         super().__init__(
             root,
             run_hooks=run_hooks,
@@ -240,8 +247,14 @@ class GitWriter(GitRunner):
 
     def _identity(self, agent: str) -> dict[str, str]:
         """Author = the agent; committer = the person if git knows them, else the agent too."""
-        name = one_line(agent.replace("<", "").replace(">", ""), 80) or "agent"
+        if self.author is not None:
+            return self._ident_env(*self.author(agent))
         email = f"{clean_ident(agent, 'A-Za-z0-9._+-')}@{self.author_email_domain}"
+        return self._ident_env(agent, email)
+
+    def _ident_env(self, name: str, email: str) -> dict[str, str]:
+        name = one_line(re.sub(r"[<>\x00-\x1f]", "", name), 80) or "agent"
+        email = re.sub(r"[<>\s\x00-\x1f]", "", email) or f"agent@{self.author_email_domain}"
         env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email}
         if self._committer_known is None:
             self._committer_known = self._run(["var", "GIT_COMMITTER_IDENT"])[0] == 0
@@ -251,7 +264,7 @@ class GitWriter(GitRunner):
 
     def _undo_identity(self) -> dict[str, str]:
         """Undo commits are the person's; "agentdesk" stands in when git does not know them."""
-        env = self._identity("agentdesk")
+        env = self._ident_env("agentdesk", f"agentdesk@{self.author_email_domain}")
         return {} if self._committer_known else env
 
     # ---- small git queries ----------------------------------------------------------------

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from agents.state_dir import STATE_DIR_NAME, append_jsonl, read_jsonl, state_dir
 from agents.vcs_status import lock_path_in
@@ -274,7 +274,7 @@ class GitRunner:
         if executor is not None:
             executor.shutdown(wait=True)
 
-    def __enter__(self) -> GitRunner:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

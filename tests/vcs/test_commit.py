@@ -223,3 +223,15 @@ def test_mode_bits_are_committed(repo: Path, writer: GitWriter) -> None:
     os.chmod(script, 0o755)
     writer.commit_paths(["run.sh"], agent="a", proposal_id="p-12", summary="script")
     assert git(repo, "ls-files", "-s", "run.sh").startswith("100755")
+
+
+def test_author_template_from_config(repo: Path) -> None:
+    def author(agent: str) -> tuple[str, str]:
+        return f"{agent} <bot>\n", f"bot+{agent} @example.org"
+
+    (repo / "a.py").write_text("templated\n")
+    with GitWriter(repo, author=author) as w:
+        w.commit_paths(["a.py"], agent="qa", proposal_id="p-1", summary="s")
+    assert git(repo, "log", "-1", "--format=%an|%ae|%cn").strip() == (
+        "qa bot|bot+qa@example.org|Person"
+    )
