@@ -19,6 +19,9 @@ from agents import __version__
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("agents", "agents_cmd", "list and validate agent definitions"),
     ("run", "run_cmd", "run one agent headless to the end of its task"),
+    ("status", "status_cmd", "print progress, open blockers and pending proposals"),
+    ("blockers", "blockers_cmd", "list blockers or answer one"),
+    ("desk", "desk_cmd", "open the desk on PATH (the default: agentdesk [PATH])"),
 ]
 
 
@@ -41,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``agentdesk`` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    names = {name for name, _module, _help in SUBCOMMANDS}
+    if not args_list or (args_list[0] not in names and not args_list[0].startswith("-")):
+        args_list = ["desk", *args_list]  # `agentdesk` and `agentdesk PATH` open the desk
     parser = build_parser()
     args = parser.parse_args(args_list)
     module = getattr(args, "_module", None)

@@ -1,0 +1,1 @@
+"""Screens of the desk: main, review, help and small modals."""

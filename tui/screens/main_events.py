@@ -1,0 +1,119 @@
+"""How the main screen follows the engine: one handler per kind of engine event."""
+
+from __future__ import annotations
+
+from agents import events as ev
+from agents.sanitize import sanitize
+from tui.screens.desk_base import DeskBase
+from tui.widgets.blockers import BlockerQueue
+from tui.widgets.messages import EngineEvent
+from tui.widgets.progress_view import ProgressView
+
+#: Events after which the agent's transcript may have new entries.
+_TRANSCRIPT_EVENTS = (
+    ev.TurnStarted,
+    ev.TurnEnded,
+    ev.ToolCall,
+    ev.ToolResult,
+    ev.ToolDenied,
+    ev.ToolAutoApproved,
+    ev.ProposalCreated,
+    ev.ProposalDecided,
+    ev.ProposalApplied,
+    ev.ProposalFailed,
+    ev.AgentError,
+    ev.StateChanged,
+    ev.BlockerRaised,
+    ev.BlockerAnswered,
+)
+_PROPOSAL_EVENTS = (
+    ev.ProposalCreated,
+    ev.ProposalDecided,
+    ev.ProposalApplied,
+    ev.ProposalFailed,
+    ev.ToolAutoApproved,
+)
+_PROGRESS_EVENTS = (ev.ProgressChanged, ev.BlockerRaised, ev.BlockerAnswered)
+
+
+class EngineEvents(DeskBase):
+    """Engine events → widget updates (and notifications for the person)."""
+
+    def on_engine_event(self, message: EngineEvent) -> None:
+        """Route one engine event."""
+        message.stop()
+        event = message.event
+        index = self.pane_of(event.agent) if event.agent else None
+        if isinstance(event, ev.TextDelta):
+            if index is not None:
+                self.pane(index).stream(self.workspace.runtimes[index])
+            return
+        if index is not None:
+            rt = self.workspace.runtimes[index]
+            if isinstance(event, _TRANSCRIPT_EVENTS):
+                self._sync_pane(index)
+            else:
+                self.pane(index).update_header(rt)
+        if isinstance(event, _PROPOSAL_EVENTS):
+            self._proposal_event(event)
+        if isinstance(event, _PROGRESS_EVENTS):
+            self._progress_event(event)
+        if isinstance(event, ev.RecoveryReport):
+            self.notify(sanitize(event.message), title="Recovery", timeout=10, markup=False)
+        if isinstance(event, ev.AgentError) and event.agent != self.active_agent:
+            self.notify(
+                sanitize(f"{event.agent}: {event.message}"),
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+        self.refresh_summary()
+
+    def _proposal_event(self, event: ev.Event) -> None:
+        for i in range(len(self.workspace.runtimes)):
+            self.pane(i).transcript.refresh_proposals()
+        self.refresh_file_badges()
+        if isinstance(event, ev.ProposalCreated):
+            self._announce(event)
+        elif isinstance(event, ev.ProposalFailed):
+            word = "stale (the file changed): review to re-diff" if event.stale else event.reason
+            self.notify(
+                sanitize(f"{event.agent}: proposal not applied: {word}"),
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+        forward = getattr(self.app.screen, "on_proposal_event", None)
+        if self.app.screen is not self and callable(forward):
+            forward(event)
+
+    def _announce(self, event: ev.ProposalCreated) -> None:
+        """Name the agent and the action; ring the bell when the person asked for it."""
+        if event.agent != self.active_agent or self.app.screen is not self:
+            self.notify(
+                sanitize(f"{event.agent} needs you: {event.summary}"),
+                title="Approval needed",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+        if self.workspace.user_config.bell:
+            self.app.bell()
+
+    def _progress_event(self, event: ev.Event) -> None:
+        self.query_one(ProgressView).show(self.workspace.progress.current)
+        self.query_one(BlockerQueue).show(self.workspace.blockers())
+        if isinstance(event, ev.BlockerRaised):
+            self.notify(
+                sanitize(f"{event.agent} is blocked: {event.text}"),
+                title="Blocker",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+            if self.workspace.user_config.bell:
+                self.app.bell()
+        if isinstance(event, ev.ProgressChanged) and event.warning:
+            self.notify(
+                sanitize(event.warning), title="PROGRESS.md", severity="warning", markup=False
+            )

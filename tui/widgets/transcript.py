@@ -1,0 +1,211 @@
+"""An agent's transcript: the blocks of its entries, mounted lazily, kept in step with the engine.
+
+The engine owns the entries (``runtime.entries``); :meth:`Transcript.sync` mounts blocks only for
+entries it has not seen, so a stream of events costs one small update each. Only the newest
+:data:`INITIAL_BLOCKS` entries are mounted at first; older ones load on demand, keeping the DOM of
+each pane bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+
+from tui.widgets.entries import (
+    AssistantBlock,
+    MoreBlock,
+    ProposalBlock,
+    TextBlock,
+    ToolBlock,
+)
+from tui.widgets.facade import EntryLike
+
+INITIAL_BLOCKS = 80
+MORE_STEP = 100
+
+#: Called with a proposal id; returns (summary, diff preview, state, flags) or None.
+ProposalLookup = Callable[[str], "tuple[str, str, str, tuple[str, ...]] | None"]
+
+
+class Transcript(VerticalScroll, can_focus=True):
+    """The scrolling list of an agent's blocks."""
+
+    def __init__(self, lookup: ProposalLookup, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes="transcript")
+        self._lookup = lookup
+        self._last: EntryLike | None = None
+        self._last_text_len = 0
+        self._count = 0
+        self._entries: Sequence[EntryLike] = ()
+        self._first_mounted = 0
+        self._stream: AssistantBlock | None = None
+        self._proposals: dict[str, ProposalBlock] = {}
+        self._banner: Widget | None = None
+
+    @property
+    def block_count(self) -> int:
+        """How many entry blocks are mounted (for tests and the DOM budget)."""
+        return sum(1 for w in self.children if not isinstance(w, MoreBlock))
+
+    def set_banner(self, widget: Widget | None) -> None:
+        """Show (or remove) a fixed notice at the top, e.g. how to connect a model."""
+        if self._banner is not None:
+            self._banner.remove()
+        self._banner = widget
+        if widget is not None:
+            self.mount(widget, before=0 if self.children else None)
+
+    def sync(self, entries: Sequence[EntryLike], streaming_text: str) -> None:
+        """Mount blocks for new entries, update a growing last entry, show streaming text."""
+        self._entries = entries
+        start = self._new_start(entries)
+        if start is None:
+            self._rebuild(entries)
+        else:
+            new = list(entries[start:])
+            if not new and self._last is not None and len(self._last.text) != self._last_text_len:
+                self._update_last(self._last)
+            if new:
+                self._mount_entries(new)
+        self._show_stream(streaming_text)
+        self.refresh_proposals()
+
+    def refresh_proposals(self) -> None:
+        """Re-render every proposal block from the queue (state changes, stale, applied)."""
+        for pid, block in self._proposals.items():
+            info = self._lookup(pid)
+            if info is None:
+                block.show(block.summary, "", "done", ())
+            else:
+                block.show(*info)
+
+    def show_stream(self, streaming_text: str) -> None:
+        """Update only the streaming block (the cheap path for text deltas)."""
+        self._show_stream(streaming_text)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _new_start(self, entries: Sequence[EntryLike]) -> int | None:
+        if self._last is None:
+            return 0 if self._count == 0 else None
+        for i in range(len(entries) - 1, -1, -1):
+            if entries[i] is self._last:
+                return i + 1
+        return None
+
+    def _rebuild(self, entries: Sequence[EntryLike]) -> None:
+        for child in list(self.children):
+            if child is not self._banner:
+                child.remove()
+        self._proposals.clear()
+        self._stream = None
+        self._last = None
+        self._count = 0
+        self._mount_entries(list(entries))
+
+    def _mount_entries(self, new: list[EntryLike]) -> None:
+        first_time = self._count == 0
+        hidden = 0
+        if first_time and len(new) > INITIAL_BLOCKS:
+            hidden = len(new) - INITIAL_BLOCKS
+            new = new[hidden:]
+        widgets = self._blocks_for(new, attach_to=self._last_tool())
+        if first_time:
+            self._first_mounted = hidden
+            if hidden:
+                widgets.insert(0, MoreBlock(hidden))
+        if widgets:
+            before = self._stream if self._stream is not None else None
+            if before is not None:
+                self.mount_all(widgets, before=before)
+            else:
+                self.mount_all(widgets)
+        self._count += len(new)
+        if new:
+            self._last = new[-1]
+            self._last_text_len = len(new[-1].text)
+        self.scroll_end(animate=False, immediate=False)
+
+    def _blocks_for(self, entries: list[EntryLike], attach_to: ToolBlock | None) -> list[Widget]:
+        widgets: list[Widget] = []
+        pending_tool = attach_to
+        for entry in entries:
+            meta: dict[str, Any] = dict(entry.meta)
+            if entry.kind == "tool_result" and pending_tool is not None:
+                pending_tool.set_result(entry.text, is_error=bool(meta.get("is_error")))
+                pending_tool = None
+                continue
+            block = self._block(entry, meta)
+            pending_tool = block if isinstance(block, ToolBlock) else None
+            widgets.append(block)
+        return widgets
+
+    def _block(self, entry: EntryLike, meta: dict[str, Any]) -> Widget:
+        kind = entry.kind
+        if kind == "assistant":
+            return AssistantBlock(entry.text)
+        if kind == "tool_call":
+            return ToolBlock(entry.text, tool=str(meta.get("tool", "")))
+        if kind == "tool_result":
+            block = ToolBlock("result", tool=str(meta.get("tool", "")))
+            block.set_result(entry.text, is_error=bool(meta.get("is_error")))
+            return block
+        if kind == "proposal" and meta.get("proposal_id"):
+            pid = str(meta["proposal_id"])
+            pblock = ProposalBlock(pid, entry.text)
+            self._proposals[pid] = pblock
+            info = self._lookup(pid)
+            pblock.show(*(info or (entry.text, "", "done", ())))
+            return pblock
+        return TextBlock(
+            kind if kind in ("user", "decision", "denied", "error") else "notice", entry.text
+        )
+
+    def _last_tool(self) -> ToolBlock | None:
+        blocks = [c for c in self.children if c is not self._stream]
+        if blocks and isinstance(blocks[-1], ToolBlock) and blocks[-1].result is None:
+            return blocks[-1]
+        return None
+
+    def _update_last(self, entry: EntryLike) -> None:
+        blocks = [c for c in self.children if c is not self._stream]
+        if blocks and isinstance(blocks[-1], AssistantBlock):
+            blocks[-1].set_text(entry.text, streaming=False)
+        elif blocks and isinstance(blocks[-1], TextBlock):
+            blocks[-1].set_text(entry.text)
+        self._last_text_len = len(entry.text)
+
+    def _show_stream(self, text: str) -> None:
+        if text:
+            if self._stream is None:
+                self._stream = AssistantBlock(text, streaming=True)
+                self.mount(self._stream)
+            else:
+                self._stream.set_text(text, streaming=True)
+            self.scroll_end(animate=False, immediate=False)
+        elif self._stream is not None:
+            self._stream.remove()
+            self._stream = None
+
+    def load_more(self) -> None:
+        """Mount up to :data:`MORE_STEP` older entries above the oldest block."""
+        more = next((c for c in self.children if isinstance(c, MoreBlock)), None)
+        if more is None or self._first_mounted <= 0:
+            return
+        start = max(0, self._first_mounted - MORE_STEP)
+        older = list(self._entries[start : self._first_mounted])
+        widgets = self._blocks_for(older, attach_to=None)
+        self.mount_all(widgets, after=more)
+        self._first_mounted = start
+        if start == 0:
+            more.remove()
+        else:
+            more.set_hidden(start)
+
+    def on_more_block_pressed(self, event: MoreBlock.Pressed) -> None:
+        """Load older entries."""
+        event.stop()
+        self.load_more()
