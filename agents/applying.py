@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agents.events import Committed, ProposalApplied, ProposalFailed
 from agents.proposal import Decision, Proposal
@@ -49,6 +50,8 @@ class ChangeApplier:
         self.commit_mode = commit_mode
         self._turn_paths: dict[str, list[tuple[str, str]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Called after every successful file apply (the workspace tracks PROGRESS.md with it).
+        self.on_applied: Callable[[AgentRuntime, Proposal], None] | None = None
 
     def is_dirty(self, rel: str) -> bool:
         """True when the person has uncommitted changes to ``rel`` (False without git)."""
@@ -61,7 +64,13 @@ class ChangeApplier:
 
     async def apply(self, rt: AgentRuntime, proposal: Proposal, decision: Decision) -> ToolOutcome:
         """Carry out ``proposal``; returns the tool result the model will see."""
-        self.ledger.mark_applying(rt.name, proposal.tool_use_id, proposal.id)
+        self.ledger.mark_applying(
+            rt.name,
+            proposal.tool_use_id,
+            proposal.id,
+            paths=proposal.paths,
+            command=proposal.is_command,
+        )
         if proposal.is_command and proposal.command is not None:
             return await self._run_command(rt, proposal)
         return await self._write(rt, proposal, decision)
@@ -71,9 +80,9 @@ class ChangeApplier:
 
         timeout_ms = proposal.input.get("timeout")
         timeout_s = min(float(timeout_ms) / 1000.0, 600.0) if timeout_ms else 120.0
-        self.queue.set_state(proposal.id, "approved")
+        self._mark(proposal.id, "approved")
         outcome = await run_command(proposal.command or "", cwd=self.root, timeout_s=timeout_s)
-        self.queue.set_state(proposal.id, "applied")
+        self._mark(proposal.id, "applied")
         rt.emit(ProposalApplied(rt.name, proposal.id, ()))
         return outcome
 
@@ -88,15 +97,23 @@ class ChangeApplier:
             result = await asyncio.to_thread(self.applier.apply, proposal, decision, guard)
         except ApplyError as exc:
             state = "stale" if exc.stale else "failed"
-            self.queue.set_state(proposal.id, state, exc.reason)
+            self._mark(proposal.id, state, exc.reason)
             rt.emit(ProposalFailed(rt.name, proposal.id, exc.reason, stale=exc.stale))
             rt.add_entry("error", exc.reason, proposal_id=proposal.id)
             hint = " Read the file again and propose the change against its current content."
             return ToolOutcome(f"Not applied: {exc.reason}.{hint if exc.stale else ''}", True)
-        self.queue.set_state(proposal.id, "applied")
+        self._mark(proposal.id, "applied")
         rt.emit(ProposalApplied(rt.name, proposal.id, result.paths))
+        if self.on_applied is not None:
+            with contextlib.suppress(Exception):  # bookkeeping must not fail an applied change
+                self.on_applied(rt, proposal)
         self._commit(rt, proposal, result.paths)
         return ToolOutcome(_applied_message(proposal, decision, result.paths))
+
+    def _mark(self, proposal_id: str, state: str, reason: str = "") -> None:
+        """Record the state of a queued proposal (auto-approved ones were never queued)."""
+        if self.queue.get(proposal_id) is not None:
+            self.queue.set_state(proposal_id, state, reason)
 
     def _snapshot(self, rel: str) -> None:
         assert self.git is not None
@@ -139,8 +156,8 @@ class ChangeApplier:
             return
         rt.emit(Committed(rt.name, proposal_id, info.sha, tuple(paths)))
 
-    def _spawn(self, coro: object) -> None:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

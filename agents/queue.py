@@ -232,6 +232,19 @@ class ApprovalQueue:
         self._notify()
         return proposal
 
+    def replace(self, proposal: Proposal) -> Proposal:
+        """Swap a pending proposal for a re-diffed one with the same id, keeping its place."""
+        with self._lock:
+            old = self._items.get(proposal.id)
+            if old is None or old.state != "pending":
+                raise KeyError(f"no pending proposal {proposal.id!r} in the queue")
+            proposal.seq = old.seq
+            proposal.state = "pending"
+            self._write(proposal)
+            self._items[proposal.id] = proposal
+        self._notify()
+        return proposal
+
     def forget_decided(self) -> None:
         """Drop finished proposals created before this queue was opened (earlier sessions).
 

@@ -55,7 +55,8 @@ class AgentSession:
         self.task: asyncio.Task[None] | None = None
         self.finished = asyncio.Event()
         self.last_error = ""
-        self._pending_user: list[str] = []
+        saved = runtime.store.load_meta().get("pending_user")
+        self._pending_user: list[str] = [str(t) for t in saved] if isinstance(saved, list) else []
         runtime.session = self
 
     @property
@@ -73,6 +74,10 @@ class AgentSession:
         self._add_user_text(text)
         self.start()
 
+    def queue_user_message(self, text: str) -> None:
+        """Persist ``text`` as the next user message without running the agent now."""
+        self._add_user_text(text)
+
     def start(self) -> None:
         """Run the loop (resume included) in a task."""
         if self.running:
@@ -87,6 +92,8 @@ class AgentSession:
 
     def needs_resume(self) -> bool:
         """True when the conversation ends mid-task (a user turn or open tool calls)."""
+        if self._pending_user:
+            return True
         if not self.messages:
             return False
         last = self.messages[-1]
@@ -96,6 +103,11 @@ class AgentSession:
 
     def _add_user_text(self, text: str) -> None:
         self.rt.add_entry("user", text)
+        if self.messages and _tool_uses(self.messages[-1]):
+            # Tool calls are still open: the text must follow their results. Keep it on disk.
+            self._pending_user.append(text)
+            self.rt.save_meta(pending_user=list(self._pending_user))
+            return
         if self.messages and self.messages[-1].get("role") == "user":
             content = _as_blocks(self.messages[-1]["content"])
             content.append({"type": "text", "text": text})
@@ -175,6 +187,8 @@ class AgentSession:
 
     def _flush_pending_user(self) -> None:
         pending, self._pending_user = self._pending_user, []
+        if pending:
+            self.rt.save_meta(pending_user=[])
         for text in pending:
             if self.messages and self.messages[-1].get("role") == "user":
                 content = _as_blocks(self.messages[-1]["content"])
@@ -190,7 +204,7 @@ class AgentSession:
 
     async def _model_turn(self, turn: int) -> Any:
         from agents.llm import RetryPolicy, call_with_retries, stream_turn
-        from agents.pricing import cost_usd
+        from agents.pricing import turn_cost
         from agents.tools import tool_schemas
 
         client = await self.client_factory()
@@ -229,7 +243,7 @@ class AgentSession:
         text = "".join(b.get("text", "") for b in result.content if b.get("type") == "text")
         if text.strip():
             self.rt.add_entry("assistant", text)
-        cost = cost_usd(self.rt.model_id, result.usage)
+        cost = turn_cost(self.rt.model_id, result.usage).usd
         self.rt.add_usage(result.usage, cost)
         u = result.usage
         self.rt.emit(

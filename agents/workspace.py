@@ -18,7 +18,14 @@ from agents.applying import ChangeApplier
 from agents.decisions import DecisionHub
 from agents.definition import AgentDefinition, AgentLoadError, effective_mode
 from agents.domain import Domain, PathGuard
-from agents.events import BlockerAnswered, EventBus, ModeChanged, ProgressChanged, RecoveryReport
+from agents.events import (
+    BlockerAnswered,
+    BlockerRaised,
+    EventBus,
+    ModeChanged,
+    ProgressChanged,
+    RecoveryReport,
+)
 from agents.policy import RuleBook, next_mode
 from agents.progress import Blocker, ProgressFile
 from agents.prompting import system_prompt
@@ -36,12 +43,13 @@ class Workspace:
         from agents.apply import Applier
         from agents.audit import AuditLog
         from agents.blockers import BlockerBook
-        from agents.config import load_project_config, load_user_config, resolve_model
+        from agents.config import load_project_config
         from agents.discovery import discover
         from agents.ledger import ToolLedger
-        from agents.llm import resolve_credentials
+        from agents.llm import Secret, resolve_credentials
         from agents.queue import ApprovalQueue
         from agents.state_dir import state_dir
+        from agents.user_config import load_user_config, resolve_model
 
         self.root = root
         self.env = env
@@ -54,6 +62,8 @@ class Workspace:
         self.errors: list[AgentLoadError] = list(found.errors)
         self.skipped: list[tuple[Path, str]] = list(found.skipped)
         self.warnings.extend(found.clashes)
+        self.warnings.extend(found.warnings)
+        self._definition_dirs = _inside_root(root, found.definition_dirs)
         self.state_dir = state_dir(root)
         self.queue = ApprovalQueue(self.state_dir)
         self.warnings.extend(self.queue.warnings)
@@ -65,8 +75,9 @@ class Workspace:
         self.hub = DecisionHub()
         self.progress = ProgressFile(root / "PROGRESS.md")
         self.blocker_book = BlockerBook(root)
+        user_key = self.user_config.api_key
         self.api_key, self.base_url = resolve_credentials(
-            env, self.user_config.base_url, self.user_config.api_key
+            env, self.user_config.base_url, Secret(user_key.reveal()) if user_key else None
         )
         self.shared = tuple(self.config.shared_files)
         self.guards: dict[str, PathGuard] = {}
@@ -81,6 +92,7 @@ class Workspace:
             None,
             self.config.commit_mode,
         )
+        self.applier.on_applied = self._on_applied
         self.auto_decider: AutoDecider | None = None
         self._client: Any = None
         self._client_lock = asyncio.Lock()
@@ -110,11 +122,17 @@ class Workspace:
             model_id=model_id,
             declared_mode=declared,
             effective_mode=effective_mode(declared, self.config.ceiling),
-            budget_usd=self.config.budget_for(defn.name),
+            budget_usd=_budget(self.config, defn.name),
         )
         rt.restore()
         rt.effective_mode = effective_mode(rt.effective_mode, self.config.ceiling)
-        guard = PathGuard(self.root, defn.domain, agent=defn.name, shared=self.shared)
+        guard = PathGuard(
+            self.root,
+            defn.domain,
+            agent=defn.name,
+            shared=self.shared,
+            protected_extra=self._definition_dirs,
+        )
         self.guards[defn.name] = guard
         deps = RunnerDeps(
             root=self.root,
@@ -137,6 +155,21 @@ class Workspace:
             rt.state = "needs_you"
         self.runtimes.append(rt)
         self._by_name[defn.name] = rt
+
+    def _on_applied(self, rt: AgentRuntime, proposal: Proposal) -> None:
+        """Keep PROGRESS.md state current and record who raised a blocker (T41, T62)."""
+        if "PROGRESS.md" not in proposal.paths:
+            return
+        doc = self.progress.load()
+        if proposal.tool == "RaiseBlocker":
+            text = str(proposal.input.get("text", "")).strip()
+            for blocker in doc.blockers:
+                if blocker.agent == rt.name and blocker.text.strip() == text:
+                    self.blocker_book.record_raised(blocker.id, rt.name, "tool")
+                    rt.emit(BlockerRaised(rt.name, blocker.id, blocker.text))
+                    break
+        self.blocker_book.sync(doc)
+        self.bus.emit(ProgressChanged(""))
 
     def set_auto_decider(self, decider: AutoDecider | None) -> None:
         """Headless runs: let ``decider`` stand in for the person."""
@@ -184,7 +217,12 @@ class Workspace:
     def _make_git(self) -> Any:
         from agents.vcs import GitWriter
 
-        git = GitWriter(self.root, run_hooks=self.config.run_hooks, state_dir=self.state_dir)
+        git = GitWriter(
+            self.root,
+            run_hooks=self.config.run_hooks,
+            state_dir=self.state_dir,
+            author=self.config.author_for,
+        )
         return git if git.available else None
 
     @property
@@ -259,16 +297,14 @@ class Workspace:
     async def answer_blocker(self, blocker_id: str, answer: str) -> None:
         """Answer a blocker: mark it resolved in PROGRESS.md and send the answer to its agent."""
         from agents.blocker_answer import answer_blocker
+        from agents.blockers import answer_message
 
         blocker = await asyncio.to_thread(
             answer_blocker, self.root, self.progress, self.blocker_book, blocker_id, answer
         )
         self.bus.emit(BlockerAnswered(blocker.agent or "", blocker_id, answer))
         if blocker.agent and blocker.agent in self._by_name:
-            self.send(
-                blocker.agent,
-                f'The person answered your blocker "{blocker.text}":\n\n{answer}',
-            )
+            self.send(blocker.agent, answer_message(blocker, answer))
 
     def stale_paths(self, proposal_id: str) -> list[str]:
         """Paths of a pending proposal whose file changed since its diff was made."""
@@ -305,6 +341,25 @@ class Workspace:
             for rel in proposal.paths:
                 status[rel] = "pending"
         return status
+
+
+def _inside_root(root: Path, dirs: list[Path]) -> list[str]:
+    """Definition folders inside the project, as protected patterns (THREATS T38)."""
+    out = []
+    for folder in dirs:
+        try:
+            rel = folder.resolve().relative_to(root)
+        except ValueError:
+            continue
+        if str(rel) != ".":
+            out.append(rel.as_posix().rstrip("/") + "/")
+    return out
+
+
+def _budget(config: Any, agent: str) -> float | None:
+    override = config.overrides.get(agent)
+    value = getattr(override, "budget_usd", None)
+    return float(value) if value is not None else None
 
 
 def _home(env: Mapping[str, str]) -> Path | None:

@@ -21,6 +21,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("run", "run_cmd", "run one agent headless to the end of its task"),
     ("status", "status_cmd", "print progress, open blockers and pending proposals"),
     ("blockers", "blockers_cmd", "list blockers or answer one"),
+    ("undo", "undo_cmd", "revert an agent's most recent applied change, when safe"),
     ("desk", "desk_cmd", "open the desk on PATH (the default: agentdesk [PATH])"),
 ]
 

@@ -1,0 +1,55 @@
+"""``agentdesk blockers``: list blockers, or answer one from the shell.
+
+``agentdesk blockers answer ID TEXT`` marks the blocker resolved in PROGRESS.md and delivers the
+answer to the agent that raised it: as its next message, which it reads the next time it runs
+(in the desk, or with ``agentdesk run``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+NAME = "blockers"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``agentdesk blockers``."""
+    parser.add_argument("--path", default=".", help="the repository (default: .)")
+    sub = parser.add_subparsers(dest="action", metavar="ACTION")
+    sub.add_parser("list", help="list open blockers (the default)")
+    answer = sub.add_parser("answer", help="answer a blocker")
+    answer.add_argument("id", help="the blocker id (see 'agentdesk status')")
+    answer.add_argument("text", help="your answer")
+
+
+def run(args: argparse.Namespace) -> int:
+    """List or answer; exit 1 when the blocker does not exist."""
+    from agents.blocker_answer import BlockerNotFound, answer_blocker
+    from agents.blockers import answer_message
+    from agents.sanitize import sanitize
+    from agents.workspace import Workspace
+
+    ws = Workspace.open(Path(args.path))
+    if getattr(args, "action", None) != "answer":
+        open_blockers = [b for b in ws.blockers() if b.state != "resolved"]
+        if not open_blockers:
+            print("no open blockers")
+        for b in open_blockers:
+            who = f"@{b.agent}" if b.agent else "(no agent)"
+            print(sanitize(f"{b.id} {who}: {b.text} [{b.state}]"))
+        return 0
+    try:
+        blocker = answer_blocker(ws.root, ws.progress, ws.blocker_book, args.id, args.text)
+    except BlockerNotFound as exc:
+        print(f"agentdesk blockers: {exc}", file=sys.stderr)
+        return 1
+    if blocker.agent and blocker.agent in {rt.name for rt in ws.runtimes}:
+        rt = ws.runtime(blocker.agent)
+        assert rt.session is not None
+        rt.session.queue_user_message(answer_message(blocker, args.text))
+        print(sanitize(f"answered {blocker.id}; the answer waits for @{blocker.agent}"))
+    else:
+        print(sanitize(f"answered {blocker.id} (resolved in PROGRESS.md)"))
+    return 0
