@@ -21,7 +21,11 @@ in ``Domain.errors``): a bad pattern grants nothing, it never widens the Domain.
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
+import stat
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
@@ -76,18 +80,14 @@ def validate_domain_patterns(patterns: Iterable[str]) -> list[str]:
     return errors
 
 
-def domain_root_problems(root: object, patterns: Iterable[str]) -> list[str]:
+def domain_root_problems(root: str | os.PathLike[str], patterns: Iterable[str]) -> list[str]:
     """Problems with the folders a Domain names, for a given project root.
 
     Reports a literal Domain folder (``backend/``, ``src/api/``) that is a symlink or passes
     through one (writes there would always be refused) and one that exists as a file. A folder
     that does not exist yet is fine: the agent may create it.
     """
-    import os
-    import stat
-    from pathlib import Path
-
-    base = Path(str(root))
+    base = Path(root)
     problems: list[str] = []
     for raw in patterns:
         if _pattern_error(raw) is not None or raw.startswith("!"):
@@ -133,7 +133,11 @@ class Domain:
         self.errors: tuple[str, ...] = tuple(errors)
         compiled = [_anchor(p) for p in kept]
         self._spec = GitIgnoreSpec.from_lines(compiled)
-        self._positive = [p for p in compiled if not p.startswith("!")]
+        has_negation = any(p.startswith("!") for p in compiled)
+        self._folded = (
+            GitIgnoreSpec.from_lines([p.casefold() for p in compiled]) if has_negation else None
+        )
+        self._positive = [_prefix_matcher(p) for p in compiled if not p.startswith("!")]
 
     def __repr__(self) -> str:
         return f"Domain({list(self.patterns)!r})"
@@ -145,7 +149,11 @@ class Domain:
         """True when the file at canonical relative path ``rel`` is inside the Domain."""
         if not self.patterns or not rel or rel == ".":
             return False
-        return bool(self._spec.match_file(rel))
+        if not self._spec.match_file(rel):
+            return False
+        # On a case-insensitive file system backend/SECRET.py *is* backend/secret.py, so an
+        # exception must hold whatever the case (THREATS T7); positives stay case-exact.
+        return self._folded is None or bool(self._folded.match_file(rel.casefold()))
 
     def may_contain(self, rel_dir: str) -> bool:
         """Could any file under the folder ``rel_dir`` match? Conservative: may say yes wrongly.
@@ -157,9 +165,7 @@ class Domain:
         dir_parts = [p for p in rel_dir.split("/") if p not in ("", ".")]
         if not dir_parts:
             return True
-        if self._spec.match_file("/".join(dir_parts) + "/"):
-            return True
-        return any(_could_match_under(p, dir_parts) for p in self._positive)
+        return any(_could_match_under(m, dir_parts) for m in self._positive)
 
 
 def _anchor(pattern: str) -> str:
@@ -172,16 +178,38 @@ def _anchor(pattern: str) -> str:
     return f"{neg}/{body}"
 
 
-def _could_match_under(pattern: str, dir_parts: list[str]) -> bool:
+# A positive pattern as a folder-prefix matcher: None = matches at any depth; otherwise one
+# entry per segment: None for "**", a literal name, or a compiled glob.
+_Segments = list[str | re.Pattern[str] | None] | None
+
+
+def _prefix_matcher(pattern: str) -> _Segments:
     body = pattern.rstrip("/")
     if not body.startswith("/") and "/" not in body:
-        return True  # an unanchored name matches at any depth
-    segs = body.lstrip("/").split("/")
-    for i, seg in enumerate(segs):
+        return None  # an unanchored name matches at any depth
+    segs: list[str | re.Pattern[str] | None] = []
+    for seg in body.lstrip("/").split("/"):
         if seg == "**":
-            return True
+            segs.append(None)
+        elif any(ch in seg for ch in "*?["):
+            segs.append(re.compile(fnmatch.translate(seg)))
+        else:
+            segs.append(seg)
+    return segs
+
+
+def _could_match_under(segs: _Segments, dir_parts: list[str]) -> bool:
+    if segs is None:
+        return True
+    for i, seg in enumerate(segs):
+        if seg is None:
+            return True  # "**": anything below can match
         if i >= len(dir_parts):
             return True  # the folder is an ancestor of what the pattern names
-        if not fnmatch.fnmatchcase(dir_parts[i], seg):
+        part = dir_parts[i]
+        if isinstance(seg, str):
+            if part != seg:
+                return False
+        elif seg.match(part) is None:
             return False
     return True  # the folder is inside (or is) what the pattern names

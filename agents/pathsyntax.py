@@ -18,6 +18,7 @@ __all__ = ["PathRejected", "hidden_char", "normalise_path", "split_rel"]
 
 MAX_PATH = 4096
 MAX_NAME = 255
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _HIDDEN = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -42,11 +43,6 @@ def hidden_char(path: str) -> str | None:
     return match.group() if match else None
 
 
-def _is_control(ch: str) -> bool:
-    code = ord(ch)
-    return code < 0x20 or 0x7F <= code <= 0x9F
-
-
 def normalise_path(path: str, roots: Iterable[Path]) -> str:
     """The canonical relative posix path for ``path``, or raise :class:`PathRejected`.
 
@@ -56,7 +52,7 @@ def normalise_path(path: str, roots: Iterable[Path]) -> str:
     """
     if not isinstance(path, str) or not path.strip():
         raise PathRejected("the path is empty; name a file relative to the project root")
-    if any(_is_control(ch) for ch in path):
+    if _CONTROL.search(path):
         raise PathRejected(f"{path!r} contains control characters; paths may not")
     if len(path) > MAX_PATH:
         raise PathRejected(f"the path is longer than {MAX_PATH} characters")

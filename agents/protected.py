@@ -38,6 +38,7 @@ readable: the ``.env`` rules look at the file name only.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -48,8 +49,9 @@ _IGNORABLE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16384)
 def fold_name(name: str) -> str:
-    """The comparison key of one path component (see the module docstring)."""
+    """The comparison key of one path component (see the module docstring); cached."""
     name = _IGNORABLE.sub("", unicodedata.normalize("NFC", name))
     name = unicodedata.normalize("NFKC", name.casefold())
     stripped = name.rstrip(". ")

@@ -44,6 +44,17 @@ def test_glob_and_negation() -> None:
     assert d.may_contain("svc/db")
 
 
+def test_t7_exceptions_hold_whatever_the_case() -> None:
+    """On APFS backend/SECRET.py is backend/secret.py: the exception must still apply."""
+    d = Domain(["backend/", "!backend/secret.py", "!backend/Vendor/"])
+    assert d.matches("backend/app.py")
+    assert d.matches("backend/App.py")
+    assert not d.matches("backend/secret.py")
+    assert not d.matches("backend/SECRET.py")
+    assert not d.matches("backend/vendor/x.py")
+    assert not Domain(["backend/"]).matches("BACKEND/app.py")  # positives stay case-exact
+
+
 def test_whole_project() -> None:
     d = Domain(["**"])
     assert d.matches("anything/at/all.py")
