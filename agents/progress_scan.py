@@ -16,7 +16,7 @@ RawItem = tuple[str | None, bool, str, int, tuple[str, ...], str | None]
 RawBlocker = tuple[str | None, str, int, str, str | None]
 
 
-@dataclass
+@dataclass(slots=True)
 class _OpenItem:
     """A checklist item still collecting its indented notes."""
 
@@ -80,7 +80,7 @@ class _Builder:
                 self.phase_level = 0
             self.mode, self.free_head = "phase", None
         agent, _after = sx.mention(rest, self.known)
-        stamp = sx.TIMESTAMP.search(rest)
+        stamp = sx.TIMESTAMP.search(rest) if "(" in rest else None
         self.item = _OpenItem(
             agent, mark in ("x", "X"), rest, number, stamp.group(1) if stamp else None
         )
@@ -179,8 +179,9 @@ def scan(text: str, known: frozenset[str] | None) -> Scan:
         rest = ""
         top = False
         if bullet is not None:
-            rest = (bullet.group(3) or "").rstrip()
-            top = len(bullet.group(1)) <= 1 and "\t" not in bullet.group(1)
+            indent, _marker, rest = bullet.groups("")
+            rest = rest.rstrip()
+            top = len(indent) <= 1 and indent != "\t"
             if rest[:1] in ("-", "*", "_") and sx.RULE.match(line):
                 bullet, top = None, False
         if b.mode == "blockers":
@@ -200,7 +201,7 @@ def scan(text: str, known: frozenset[str] | None) -> Scan:
         elif b.item is not None and indented:
             note = stripped.rstrip()
             inner = sx.BULLET.match(note) if note[0] in "-*+0123456789" else None
-            b.item.notes.append((inner.group(3) or "").rstrip() if inner else note)
+            b.item.notes.append(inner.groups("")[2].rstrip() if inner else note)
         else:
             b.close_item()
     b.close_item()
