@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pathspec import GitIgnoreSpec
+
 from agents.domain_patterns import Domain, domain_root_problems, validate_domain_patterns
 from agents.pathsyntax import PathRejected, hidden_char, normalise_path, split_rel
 from agents.protected import deny_read_reason, fold_parts, protected_reason
@@ -64,6 +66,13 @@ class Verdict:
         return self.resolved if self.resolved is not None else self.rel
 
 
+def _extra_spec(patterns: Sequence[str]) -> GitIgnoreSpec | None:
+    """Configured extra protected/deny patterns: plain gitignore (a bare name matches at any
+    depth, the broader reading, which is the safe one for a deny list), compared casefolded."""
+    lines = [p.strip().casefold() for p in patterns if p.strip()]
+    return GitIgnoreSpec.from_lines(lines) if lines else None
+
+
 class PathGuard:
     """Answers read and write questions for one agent in one project root.
 
@@ -88,8 +97,8 @@ class PathGuard:
         self.agent = agent
         self.domain = domain if isinstance(domain, Domain) else Domain(domain)
         self.shared = frozenset(s.strip("/") for s in shared if s.strip("/"))
-        self._protected_extra = Domain([p.casefold() for p in protected_extra])
-        self._deny_extra = Domain([p.casefold() for p in deny_read_extra])
+        self._protected_extra = _extra_spec(protected_extra)
+        self._deny_extra = _extra_spec(deny_read_extra)
         self._protected_inodes = self._inodes_of((".git", ".agentdesk", ".claude"))
 
     # -- path syntax -------------------------------------------------------------------------
@@ -118,7 +127,7 @@ class PathGuard:
         why = protected_reason(parts)
         if (
             why is None
-            and self._protected_extra.patterns
+            and self._protected_extra is not None
             and self._extra_match(self._protected_extra, parts)
         ):
             why = "protected by the desk's configuration"
@@ -127,14 +136,18 @@ class PathGuard:
     def _deny_why(self, rel: str) -> str | None:
         parts = fold_parts(rel)
         why = deny_read_reason(parts)
-        if why is None and self._deny_extra.patterns and self._extra_match(self._deny_extra, parts):
+        if (
+            why is None
+            and self._deny_extra is not None
+            and self._extra_match(self._deny_extra, parts)
+        ):
             why = "the desk's configuration marks it unreadable"
         return why
 
     @staticmethod
-    def _extra_match(spec: Domain, parts: list[str]) -> bool:
+    def _extra_match(spec: GitIgnoreSpec, parts: list[str]) -> bool:
         # A pattern naming a directory covers everything beneath it, as in gitignore.
-        return any(spec.matches("/".join(parts[:i])) for i in range(1, len(parts) + 1))
+        return any(spec.match_file("/".join(parts[:i])) for i in range(1, len(parts) + 1))
 
     def _domain_text(self) -> str:
         pats = self.domain.patterns

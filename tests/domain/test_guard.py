@@ -185,5 +185,6 @@ def test_protected_extra_and_deny_extra(tree: dict[str, Path]) -> None:
     )
     assert g.check_write("deploy/run.sh").kind == "protected"
     assert g.check_write("Deploy/run.sh").kind == "protected"
+    assert g.check_write("sub/deploy/run.sh").kind == "protected"  # any depth, as in gitignore
     assert g.check_read("data/app.SQLITE").kind == "deny_read"
     assert g.check_write("src/app.py").allowed
