@@ -107,7 +107,13 @@ def _classify(
 
 
 def open_parent(root: Path, parts: list[str], *, create: bool) -> int | None:
-    """A descriptor of the folder holding ``parts[-1]``; ``None`` if a folder is missing."""
+    """A descriptor of the folder holding ``parts[-1]``; ``None`` if a folder is missing.
+
+    Each folder on the way is opened relative to the previous one with ``O_NOFOLLOW``, so a
+    symlink anywhere raises :class:`PathRejected` (``kind="symlink"``). With ``create``,
+    missing folders are made (0o755 before umask) and re-opened the same way. The caller owns
+    the returned descriptor and must close it.
+    """
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for i, part in enumerate(parts[:-1]):
@@ -137,6 +143,8 @@ def open_parent(root: Path, parts: list[str], *, create: bool) -> int | None:
 
 
 def stat_target(dir_fd: int, name: str, rel: str) -> os.stat_result | None:
+    """``lstat`` of ``name`` in ``dir_fd``: ``None`` if absent, :class:`PathRejected` unless a
+    regular file (symlinks, folders, FIFOs and devices are never opened)."""
     try:
         st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
     except FileNotFoundError:
@@ -147,6 +155,9 @@ def stat_target(dir_fd: int, name: str, rel: str) -> os.stat_result | None:
 
 
 def read_target(dir_fd: int, name: str, rel: str, max_bytes: int | None = None) -> bytes:
+    """All bytes of the regular file ``name`` in ``dir_fd``, opened ``O_NOFOLLOW|O_NONBLOCK``
+    (a FIFO swapped in after :func:`stat_target` cannot hang the read) and checked with
+    ``fstat``. ``rel`` is only used in messages."""
     try:
         fd = os.open(name, _READ_FLAGS, dir_fd=dir_fd)
     except OSError as exc:
