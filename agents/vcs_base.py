@@ -15,6 +15,8 @@ import contextlib
 import fcntl
 import os
 import re
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -77,6 +79,8 @@ class GitRunner:
         self.author_email_domain = clean_ident(author_email_domain, "A-Za-z0-9.-")
         self.state_dir = Path(state_dir) if state_dir is not None else self.root / ".agentdesk"
         self.lock_timeout = lock_timeout
+        #: A git command (with its hooks, when they run) is killed after this many seconds.
+        self.command_timeout = 600.0 if run_hooks else 120.0
         self._rlock = threading.RLock()
         self._depth = 0
         self._lock_fd: int | None = None
@@ -176,15 +180,29 @@ class GitRunner:
         cmd += [*self._filter_args(), "--literal-pathspecs", *args]
         full_env = dict(_SCRUBBED_ENV)
         full_env.update(env or {})
-        status, out, err = self._git.execute(
-            cmd,
-            with_extended_output=True,
-            with_exceptions=False,
-            stdout_as_string=False,
-            strip_newline_in_stdout=False,
-            env=full_env,
-        )
-        return int(status), bytes(out), str(err)
+        # Its own session, so a timeout can stop git and its hooks together with SIGTERM, on
+        # which git removes its lock files (GitPython's own timeout SIGKILLs git and leaves
+        # index.lock behind).
+        try:
+            handle = self._git.execute(cmd, as_process=True, env=full_env, start_new_session=True)
+        except Exception as exc:  # the binary vanished or cannot be executed any more
+            raise GitUnavailable(f"git cannot run here: {exc}") from None
+        proc = handle.proc
+        try:
+            out, err = proc.communicate(timeout=self.command_timeout)
+        except subprocess.TimeoutExpired:
+            verb = next((a for a in args if not a.startswith("-")), "")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.communicate(timeout=5)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+            stopped = f"Timeout: git {verb} did not finish in {self.command_timeout:g} s; stopped"
+            return -1, b"", stopped
+        return int(proc.returncode), bytes(out or b""), (err or b"").decode("utf-8", "replace")
 
     def _check(self, args: Sequence[str], env: dict[str, str] | None = None) -> bytes:
         """Run a git command that must succeed; lock contention is retried with backoff."""

@@ -46,6 +46,9 @@ def _unsafe(writer: GitWriter, info: CommitInfo) -> str | None:
     if status != 0 or trailer not in out.decode(errors="replace"):
         return "it was not made by agentdesk (no matching Agentdesk-Proposal trailer)"
     parents = writer._check(["rev-list", "--parents", "-n", "1", sha]).split()
+    touched = writer._z(["diff-tree", "--no-commit-id", "--root", "-r", "-z", "--name-only", sha])
+    if len(parents) <= 2 and sorted(touched) != sorted(info.paths):
+        return "its files differ from what agentdesk recorded"
     if len(parents) > 2:
         return "it is a merge commit"
     if len(parents) < 2:

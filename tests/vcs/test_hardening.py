@@ -115,3 +115,19 @@ def test_gpg_signing_config_does_not_block_commits(repo: Path) -> None:
     (repo / "a.py").write_text("x\n")
     with GitWriter(repo) as w:
         assert w.commit_paths(["a.py"], agent="x", proposal_id="p-1", summary="s").committed
+
+
+def test_hung_hook_is_stopped_without_leaving_a_lock(repo: Path) -> None:
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\nexec sleep 30\n")
+    hook.chmod(0o755)
+    (repo / "a.py").write_text("x\n")
+    with GitWriter(repo, run_hooks=True) as w:
+        w.command_timeout = 0.5
+        with pytest.raises(GitError, match=r"did not finish in 0\.5 s"):
+            w.commit_paths(["a.py"], agent="a", proposal_id="p-1", summary="s")
+        # git was stopped cleanly: no lock left behind, so the next commit just works
+        assert not (repo / ".git" / "index.lock").exists()
+        hook.unlink()
+        assert w.commit_paths(["a.py"], agent="a", proposal_id="p-1", summary="s").committed

@@ -223,3 +223,11 @@ def test_failed_revert_commit_puts_the_files_back(repo: Path) -> None:
         hook.unlink()
         assert w.undo_last("a").ok
     assert git(repo, "log", "-1", "--format=%s").strip() == 'Undo "a: write a.py"'
+
+
+def test_record_that_does_not_match_the_commit_is_refused(repo: Path, writer: GitWriter) -> None:
+    info = _agent_commit(writer, repo, "a.py", "agent\n")
+    _forge_record(repo, info.sha, "a", info.proposal_id, ["b.py"])
+    result = writer.undo_last("a")
+    assert not result.ok and "its files differ from what agentdesk recorded" in result.message
+    assert (repo / "a.py").read_text() == "agent\n" and (repo / "b.py").read_text() == "b = 1\n"
