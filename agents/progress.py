@@ -11,6 +11,7 @@ Line numbers are 1-based, as in an editor. The line grammar lives in :mod:`agent
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -173,6 +174,7 @@ class ProgressFile:
         self.known_agents = known_agents
         self._good: ProgressDoc | None = None
         self._current = ProgressDoc(exists=False)
+        self._lock = threading.Lock()  # the watcher and thread workers may both update
 
     @property
     def current(self) -> ProgressDoc:
@@ -194,15 +196,17 @@ class ProgressFile:
 
     def update(self, data: bytes | None, *, error: str | None = None) -> ProgressDoc:
         """Take bytes read elsewhere (None: the file is missing, or ``error`` says why not)."""
-        if data is None:
-            note = error or f"{self.path.name} missing"
-            base = self._good or ProgressDoc()
-            doc = replace(base, warnings=(note,), exists=error is not None, usable=False)
-        else:
-            doc = parse_progress_bytes(data, known_agents=self.known_agents)
-            if doc.usable:
+        doc = (
+            parse_progress_bytes(data, known_agents=self.known_agents) if data is not None else None
+        )
+        with self._lock:
+            if doc is None:
+                note = error or f"{self.path.name} missing"
+                base = self._good or ProgressDoc()
+                doc = replace(base, warnings=(note,), exists=error is not None, usable=False)
+            elif doc.usable:
                 self._good = doc
             elif self._good is not None:
                 doc = replace(self._good, warnings=doc.warnings, usable=False)
-        self._current = doc
+            self._current = doc
         return doc

@@ -132,9 +132,10 @@ def resolve_blocker(
 ) -> str:
     """Strike the blocker through and write ``RESOLVED (YYYY-MM-DD HH:MM): answer`` after it.
 
-    Raises KeyError when no blocker has that id, ValueError for a blocker in a table row.
-    Resolving an already resolved blocker replaces its answer. See :func:`normalize_answer`
-    for how a multi-line answer is written.
+    Raises KeyError when no blocker has that id. Resolving an already resolved blocker
+    replaces its answer. See :func:`normalize_answer` for how a multi-line answer is written;
+    in a table row the first non-empty cell is struck through and the answer is kept on one
+    line (``|`` written ``\\|``).
     """
     doc = parse_progress(text, known_agents=known_agents)
     found = _find(doc, blocker_id)
@@ -142,11 +143,12 @@ def resolve_blocker(
     index = found.line - 1
     line = sx.content(lines[index])
     bullet = sx.BULLET.match(line)
-    if bullet is None:
-        raise ValueError(f"blocker {blocker_id} is a table row; answer it without marking")
+    stamp = when.strftime("%Y-%m-%d %H:%M")
+    if bullet is None:  # a table row under ## Blockers
+        lines[index] = _resolved_row(line, answer, stamp) + _ending(lines[index])
+        return "".join(lines)
     said = f"@{found.agent}: {found.text}" if found.agent else found.text
     parts = normalize_answer(answer).split("\n")
-    stamp = when.strftime("%Y-%m-%d %H:%M")
     head = f"{bullet.group(1)}{bullet.group(2)} ~~{sx.escape_struck(said)}~~ RESOLVED ({stamp})"
     lines[index] = head + (f": {parts[0]}" if parts[0] else "") + _ending(lines[index])
     old = index + 1
@@ -159,6 +161,18 @@ def resolve_blocker(
             lines[index] = sx.content(lines[index])
     _insert(lines, index + 1, [f"  > {part}" for part in parts[1:]], nl)
     return "".join(lines)
+
+
+def _resolved_row(line: str, answer: str, stamp: str) -> str:
+    cells = sx.table_cells(line)
+    first = next(i for i, cell in enumerate(cells) if cell)
+    struck = sx.split_struck(cells[first])
+    body = struck[0].strip() if struck is not None else cells[first]
+    said = " ".join(normalize_answer(answer).split("\n"))
+    cells[first] = f"~~{sx.escape_struck(body)}~~ RESOLVED ({stamp})" + (
+        f": {said}" if said else ""
+    )
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
 def normalize_answer(answer: str) -> str:

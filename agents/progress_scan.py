@@ -120,8 +120,14 @@ class _Builder:
         cells = sx.table_cells(line)
         if not any(cells):
             return
+        state, answer = "open", None
+        first = next(i for i, cell in enumerate(cells) if cell)
+        struck = sx.split_struck(cells[first])
+        if struck is not None:
+            state, answer = "resolved", sx.resolved_answer(struck[1])
+            cells[first] = struck[0].strip()
         agent = next((c[1:] for c in cells if c[:1] == "@" and sx.AGENT_NAME.match(c[1:])), None)
-        self.raw_blockers.append((agent, " | ".join(cells), number, "open", None))
+        self.raw_blockers.append((agent, " | ".join(cells), number, state, answer))
 
 
 @dataclass

@@ -42,15 +42,21 @@ async def watch_progress(
     step_ms: int = 5,
     settle_ms: int = 15,
     known_agents: Collection[str] | None = None,
+    progress_file: ProgressFile | None = None,
 ) -> None:
     """Call ``on_change`` with the current doc, then with each new state until ``stop`` is set.
+
+    Pass ``progress_file`` to have the watcher keep that :class:`ProgressFile` up to date (its
+    ``current`` is the delivered doc, and its last good state is shared); by default the
+    watcher keeps a private one for ``path``.
 
     A missing file gives a doc with ``exists=False`` and the warning ``PROGRESS.md missing``;
     unreadable or binary content gives a warning with the last good state. ``on_change`` is
     called on the event loop's thread; an exception it raises is logged and watching goes on.
     """
     target = Path(path).absolute()
-    reader = _Reader(target, on_change, settle_ms, known_agents, stop)
+    file = progress_file or ProgressFile(target, known_agents=known_agents)
+    reader = _Reader(target, file, on_change, settle_ms, stop)
     if not target.parent.is_dir():
         await reader.deliver()
         await stop.wait()
@@ -94,13 +100,13 @@ class _Reader:
     def __init__(
         self,
         path: Path,
+        file: ProgressFile,
         on_change: Callable[[ProgressDoc], None],
         settle_ms: int,
-        known_agents: Collection[str] | None,
         stop: asyncio.Event,
     ) -> None:
         self.path = path
-        self.file = ProgressFile(path, known_agents=known_agents)
+        self.file = file
         self.on_change = on_change
         self.settle = max(settle_ms, 1) / 1000
         self.stop = stop

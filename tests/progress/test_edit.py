@@ -99,10 +99,21 @@ def test_resolve_multi_line_and_again() -> None:
 def test_resolve_refusals() -> None:
     with pytest.raises(KeyError):
         resolve_blocker("## Blockers\n- @a: b\n", "b-000000", "x", WHEN)
-    table = "## Blockers\n| Task | Needs |\n|--|--|\n| T-1 | creds |\n"
+
+
+def test_table_rows_resolve_in_place() -> None:
+    table = "## Blockers\n| Task | Needs |\n|--|--|\n|  T-1|creds \\| keys |\n| | |\n"
     (row,) = parse_progress(table).blockers
-    with pytest.raises(ValueError, match="table row"):
-        resolve_blocker(table, row.id, "x", WHEN)
+    assert row.text == "T-1 | creds | keys"
+    out = resolve_blocker(table, row.id, "use vault | ops\nnow", WHEN)
+    assert out.splitlines()[3] == (
+        "| ~~T-1~~ RESOLVED (2026-11-26 14:02): use vault \\| ops now | creds \\| keys |"
+    )
+    (got,) = parse_progress(out).blockers
+    assert (got.id, got.state, got.answer) == (row.id, "resolved", "use vault | ops now")
+    again = resolve_blocker(out, row.id, "", WHEN)
+    assert again.splitlines()[3] == "| ~~T-1~~ RESOLVED (2026-11-26 14:02) | creds \\| keys |"
+    assert out.splitlines()[:3] + out.splitlines()[4:] == [*table.splitlines()[:3], "| | |"]
 
 
 def test_agentless_and_known_agent_blockers_resolve_in_place() -> None:

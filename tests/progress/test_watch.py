@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from agents.progress import ProgressDoc
+from agents.progress import ProgressDoc, ProgressFile
 from agents.progress_watch import watch_progress
 
 SETTLE = 40  # ms; with 1 ms and slower byte writes this test catches torn states
@@ -61,6 +61,20 @@ async def test_initial_state_then_changes(tmp_path: Path) -> None:
     path.write_text(V2)
     doc = await seen.wait_for(lambda d: d.text == V2)
     assert doc.agent_done("backend-architect") is True
+    await _stop(stop, task)
+
+
+async def test_the_callers_progress_file_is_kept_current(tmp_path: Path) -> None:
+    path = tmp_path / "PROGRESS.md"
+    path.write_text(V1)
+    shared = ProgressFile(path)
+    seen, stop = Collector(), asyncio.Event()
+    task = asyncio.create_task(watch_progress(path, seen, stop=stop, progress_file=shared))
+    await seen.wait_for(lambda d: d.text == V1)
+    assert shared.current is seen.docs[-1]
+    path.write_bytes(b"\0binary")
+    bad = await seen.wait_for(lambda d: not d.usable)
+    assert shared.current is bad and bad.text == V1  # the last good state, shared
     await _stop(stop, task)
 
 
