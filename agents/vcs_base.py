@@ -57,6 +57,11 @@ class GitLockError(GitError):
         )
 
 
+def _verb(args: Sequence[str]) -> str:
+    """The git subcommand in ``args`` (the first word that is not an option)."""
+    return next((a for a in args if not a.startswith("-")), "")
+
+
 def clean_ident(text: str, allowed: str) -> str:
     """``text`` with every character outside the regex class ``allowed`` replaced by ``-``."""
     return re.sub(f"[^{allowed}]", "-", text).strip(".-") or "agent"
@@ -89,6 +94,7 @@ class GitRunner:
         self._closed = False
         self._filters: tuple[tuple[int, int], list[str]] | None = None
         self._git: Any = None
+        self._common_dir = self.root
         self._exe = "git"
         self._unavailable = NO_GIT_MESSAGE
         self._probe()
@@ -191,7 +197,7 @@ class GitRunner:
         try:
             out, err = proc.communicate(timeout=self.command_timeout)
         except subprocess.TimeoutExpired:
-            verb = next((a for a in args if not a.startswith("-")), "")
+            verb = _verb(args)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
             try:
@@ -214,9 +220,8 @@ class GitRunner:
                 return out
             lock = lock_path_in(err)
             if lock is None:
-                raise GitError(
-                    f"git {args[0]} failed: {err.strip() or out.decode(errors='replace')}"
-                )
+                reason = err.strip() or out.decode(errors="replace").strip()
+                raise GitError(f"git {_verb(args)} failed: {reason}")
             if time.monotonic() + delay > deadline:
                 raise GitLockError(lock)
             time.sleep(delay)

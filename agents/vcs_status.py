@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import PurePosixPath
 from typing import Literal
 
 #: Per-file states :meth:`agents.vcs.GitWriter.file_status` reports. The desk adds its own
@@ -84,3 +85,13 @@ def one_line(text: str, limit: int = 100) -> str:
     """Collapse whitespace (newlines included) and cut to ``limit`` characters."""
     flat = " ".join(text.replace("\0", " ").split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def check_rel(path: str) -> str:
+    """Normalise a desk-relative path, or raise ``ValueError`` if it could leave the work tree."""
+    if not isinstance(path, str) or not path or "\0" in path or path.startswith("/"):
+        raise ValueError(f"not a relative path inside the desk: {path!r}")
+    parts = PurePosixPath(path).parts
+    if not parts or ".." in parts or parts[0].casefold() == ".git":
+        raise ValueError(f"not a committable path inside the desk: {path!r}")
+    return "/".join(parts)

@@ -6,7 +6,9 @@ import json
 import subprocess
 from pathlib import Path
 
-from agents.vcs import GitWriter
+import pytest
+
+from agents.vcs import GitError, GitWriter
 from tests.vcs.conftest import git
 
 
@@ -115,3 +117,8 @@ def test_file_status_takes_no_index_lock(repo: Path, writer: GitWriter) -> None:
     assert writer.file_status() == {"a.py": "modified"}
     assert writer.is_dirty("a.py")
     assert lock.exists()
+
+
+def test_git_failures_name_the_command_and_the_reason(repo: Path, writer: GitWriter) -> None:
+    with pytest.raises(GitError, match=r"^git cat-file failed: .+"):
+        writer.read_blob("0" * 40)
