@@ -21,6 +21,8 @@ None for them until the result is recorded.
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.journal import load_completions
-from agents.state_dir import append_jsonl, read_jsonl, redact
+from agents.state_dir import redact
 
 LEDGER_FILE = "ledger.jsonl"
 
@@ -42,17 +44,59 @@ class ToolLedger:
         self.state_dir = Path(state_dir)
         self.path = self.state_dir / LEDGER_FILE
         self._lock = threading.Lock()
-        self._results: dict[_Key, dict[str, Any]] = {}
+        # Results can be large (a Read's output); memory holds only where each one is.
+        self._results: dict[_Key, tuple[int, int]] = {}
         self._markers: dict[_Key, dict[str, Any]] = {}
         self._in_flight: set[_Key] = set()
-        records, self.skipped_lines = read_jsonl(self.path)
-        for rec in records:
-            key = (str(rec.get("agent", "")), str(rec.get("tool_use_id", "")))
-            result = rec.get("result")
-            if rec.get("kind") == "result" and isinstance(result, dict):
-                self._results.setdefault(key, result)
-            elif rec.get("kind") == "applying":
+        self.skipped_lines = 0
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        offset = 0
+        for line in raw.split(b"\n"):
+            start, offset = offset, offset + len(line) + 1
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line.decode("utf-8", "surrogatepass"))
+                key = (str(rec["agent"]), str(rec["tool_use_id"]))
+                kind = rec["kind"]
+            except (ValueError, KeyError, TypeError):
+                self.skipped_lines += 1
+                continue
+            if kind == "result" and isinstance(rec.get("result"), dict):
+                self._results.setdefault(key, (start, len(line)))
+            elif kind == "applying":
                 self._markers[key] = rec
+        for key in self._results:
+            self._markers.pop(key, None)
+
+    def _read_result(self, where: tuple[int, int]) -> dict[str, Any]:
+        offset, length = where
+        with open(self.path, "rb") as handle:
+            handle.seek(offset)
+            rec = json.loads(handle.read(length).decode("utf-8", "surrogatepass"))
+        result: dict[str, Any] = rec["result"]
+        return result
+
+    def _append(self, record: dict[str, Any]) -> tuple[int, int]:
+        """Append one fsynced line (closing a line torn by a crash first); its place."""
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass"
+        )
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
+        try:
+            size = os.fstat(fd).st_size
+            prefix = b"\n" if size and os.pread(fd, 1, size - 1) != b"\n" else b""
+            os.write(fd, prefix + line + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return size + len(prefix), len(line)
 
     def get(self, agent: str, tool_use_id: str) -> dict[str, Any] | None:
         """The stored ``tool_result`` of this call, or None when it must (still) be carried out.
@@ -62,16 +106,15 @@ class ToolLedger:
         """
         key = (agent, tool_use_id)
         with self._lock:
-            stored = self._results.get(key)
-            if stored is not None:
-                return stored
+            where = self._results.get(key)
+            if where is not None:
+                return self._read_result(where)
             marker = self._markers.get(key)
             if marker is None or key in self._in_flight:
                 return None
-        result = self._settle(marker, tool_use_id)
-        self.record(agent, tool_use_id, result)
+        self.record(agent, tool_use_id, self._settle(marker, tool_use_id))
         with self._lock:
-            return self._results[key]
+            return self._read_result(self._results[key])
 
     def _settle(self, marker: dict[str, Any], tool_use_id: str) -> dict[str, Any]:
         """The result of a call whose apply was interrupted by a crash."""
@@ -111,19 +154,16 @@ class ToolLedger:
         with self._lock:
             if key in self._results:
                 return
-            clean = redact(dict(result))
-            append_jsonl(
-                self.path,
-                {
-                    "kind": "result",
-                    "agent": agent,
-                    "tool_use_id": tool_use_id,
-                    "at": round(time.time(), 3),
-                    "result": clean,
-                },
-            )
-            self._results[key] = clean
+            record = {
+                "kind": "result",
+                "agent": agent,
+                "tool_use_id": tool_use_id,
+                "at": round(time.time(), 3),
+                "result": redact(dict(result)),
+            }
+            self._results[key] = self._append(record)
             self._in_flight.discard(key)
+            self._markers.pop(key, None)
 
     def mark_applying(
         self,
@@ -156,18 +196,14 @@ class ToolLedger:
             record["result"] = dict(result)
         record = redact(record)
         with self._lock:
-            append_jsonl(self.path, record)
+            self._append(record)
             self._markers[key] = record
             self._in_flight.add(key)
 
     def interrupted(self) -> list[dict[str, Any]]:
         """Markers left by an earlier run whose call has no result yet (for a startup report)."""
         with self._lock:
-            return [
-                dict(m)
-                for key, m in self._markers.items()
-                if key not in self._results and key not in self._in_flight
-            ]
+            return [dict(m) for key, m in self._markers.items() if key not in self._in_flight]
 
 
 def _result(tool_use_id: str, content: str, *, is_error: bool) -> dict[str, Any]:

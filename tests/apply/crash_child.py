@@ -9,6 +9,7 @@ Usage: python crash_child.py <mode> <root>
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -53,11 +54,11 @@ def one(root: Path) -> None:
     ledger.record(AGENT, "toolu_one", {**result, "is_error": False})
 
 
-def loop(root: Path) -> None:
+def flip(root: Path, size: int, tick: Callable[[], object] = lambda: None) -> None:
+    """Apply 2-file proposals flipping ``backend/{x,y}.bin`` between all-A and all-B, forever."""
     sd = state_dir(root)
     applier = Applier(root, sd)
     g = guard(root)
-    size = int(sys.argv[3]) if len(sys.argv) > 3 else 2 << 20
     blobs = {b"A": b"A" * size, b"B": b"B" * size}
     hashes = {k: sha(v) for k, v in blobs.items()}
     n = 0
@@ -70,7 +71,13 @@ def loop(root: Path) -> None:
         n += 1
         prop = Proposal(AGENT, "Write", f"t{n}", {}, "flip", changes=changes)
         applier.apply(prop, Decision("approve"), g)
-        print(n, flush=True)
+        tick()
+
+
+def loop(root: Path) -> None:
+    """``flip`` with the size from argv, printing a line per apply."""
+    size = int(sys.argv[3]) if len(sys.argv) > 3 else 2 << 20
+    flip(root, size, lambda: print("applied", flush=True))
 
 
 if __name__ == "__main__":

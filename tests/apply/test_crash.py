@@ -1,4 +1,8 @@
-"""Crash tests in a real child process: AGENTDESK_FAULT kill points and random SIGKILLs.
+"""Crash tests in child processes: AGENTDESK_FAULT kill points and random SIGKILLs.
+
+Children are forked from the test process (fast: no interpreter start-up, no imports) and die
+by ``os._exit(137)`` at the configured step, or by SIGKILL; two tests also run the child as a
+fresh interpreter (``crash_child.py``) so the ``AGENTDESK_FAULT`` environment path is real.
 
 THREATS T19 (a multi-file proposal is all-old or all-new after recovery, and the report says
 so), T18 (no torn file, orphaned temps swept) and T49 (a change applied before the crash is
@@ -7,12 +11,15 @@ not applied again; the same tool_result comes back).
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +28,7 @@ from agents.apply import Applier
 from agents.ledger import ToolLedger
 from agents.proposal import Decision
 from agents.state_dir import state_dir
-from tests.apply.crash_child import ONE, PROMISED, PROMISED_ONE, THREE
+from tests.apply.crash_child import ONE, PROMISED, PROMISED_ONE, THREE, flip, one, three
 from tests.apply.helpers import AGENT, guard, proposal
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -81,28 +88,35 @@ ONE_STEPS = [
 ]
 
 
+def _fork(fn: Callable[[Path], None], root: Path, fault: str | None) -> int:
+    """Run ``fn(root)`` in a forked child with AGENTDESK_FAULT=fault; its exit code."""
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        code = 0
+        try:
+            os.environ.pop("AGENTDESK_FAULT", None)
+            if fault:
+                os.environ["AGENTDESK_FAULT"] = fault
+            fn(root)
+        except BaseException:
+            traceback.print_exc()
+            code = 3
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
 def _run_children(
     factory: pytest.TempPathFactory, mode: str, steps: list[str]
 ) -> dict[str, tuple[Path, int, str]]:
-    """One child per fault step, two at a time: step -> (root, exit code, stderr)."""
+    """One forked child per fault step: step -> (root, exit code, "")."""
+    fn = {"three": three, "one": one}[mode]
     out: dict[str, tuple[Path, int, str]] = {}
-    todo = list(steps)
-    while todo:
-        batch, todo = todo[:2], todo[2:]
-        running = []
-        for step in batch:
-            root = factory.mktemp(f"{mode}-{step}") / "repo"
-            _seed(root)
-            child = subprocess.Popen(
-                [sys.executable, str(CHILD), mode, str(root)],
-                env=_child_env(step),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
-            running.append((step, root, child))
-        for step, root, child in running:
-            _, err = child.communicate(timeout=60)
-            out[step] = (root, child.returncode, err.decode())
+    for step in steps:
+        root = factory.mktemp(f"{mode}-{step}") / "repo"
+        _seed(root)
+        out[step] = (root, _fork(fn, root, step), "")
     return out
 
 
@@ -215,6 +229,25 @@ def test_no_fault_applies_and_records_result(tmp_path: Path) -> None:
     }
 
 
+def test_fault_env_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    """The AGENTDESK_FAULT variable itself, read by a new process, kills it mid-proposal."""
+    root = tmp_path / "repo"
+    _seed(root)
+    run = subprocess.run(
+        [sys.executable, str(CHILD), "three", str(root)],
+        env=_child_env("after_file_2"),
+        capture_output=True,
+        timeout=60,
+    )
+    assert run.returncode == 137, run.stderr.decode()
+    assert (root / "backend/a.py").read_bytes() == THREE["backend/a.py"]
+    assert (root / "backend/b.py").read_bytes() == THREE["backend/b.py"]
+    assert not (root / "backend/sub/c.py").exists()  # torn on disk until recovery runs
+    lines = Applier(root, state_dir(root), fault="").recover()
+    assert lines[0].startswith("Recovered p-three00001: completed an interrupted apply of 3")
+    assert _state(root) == "new"
+
+
 def test_sigkill_at_random_times_never_tears_a_proposal(tmp_path: Path) -> None:
     """T18: 2-file proposals of 1 MB files flipping A/B, SIGKILLed at random moments."""
     rng = random.Random(18)
@@ -225,21 +258,22 @@ def test_sigkill_at_random_times_never_tears_a_proposal(tmp_path: Path) -> None:
         (root / "backend" / name).write_bytes(b"A" * size)
     sd = state_dir(root)
     outcomes: list[str] = []
-    for _trial in range(8):
-        child = subprocess.Popen(
-            [sys.executable, str(CHILD), "loop", str(root), str(size)],
-            env=_child_env(None),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        assert child.stdout is not None
-        child.stdout.readline()  # one proposal applied: imports are done, the loop is running
-        time.sleep(rng.uniform(0.0, 0.08))
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-        assert child.returncode == -signal.SIGKILL, child.stderr.read() if child.stderr else ""
-        child.stdout.close()
-        child.stderr.close() if child.stderr else None
+    for _trial in range(10):
+        ready_r, ready_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: flip A/B forever, one byte on the pipe per apply
+            try:
+                os.close(ready_r)
+                flip(root, size, functools.partial(os.write, ready_w, b"."))
+            finally:
+                os._exit(3)
+        os.close(ready_w)
+        assert os.read(ready_r, 1) == b"."  # at least one proposal went through
+        time.sleep(rng.uniform(0.0, 0.06))
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        os.close(ready_r)
+        assert os.waitstatus_to_exitcode(status) == -signal.SIGKILL
         lines = Applier(root, sd, fault="").recover()
         x = (root / "backend/x.bin").read_bytes()
         y = (root / "backend/y.bin").read_bytes()

@@ -106,3 +106,15 @@ def test_api_key_never_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     led = ToolLedger(tmp_path)
     led.record("be", "t1", _r("t1", "env says ANTHROPIC_API_KEY=sk-ant-CANARY-0123456789"))
     assert b"CANARY" not in (tmp_path / "ledger.jsonl").read_bytes()
+
+
+def test_many_results_found_by_offset_after_restart(tmp_path: Path) -> None:
+    led = ToolLedger(tmp_path)
+    for n in range(40):
+        led.record("be", f"t{n}", _r(f"t{n}", f"résultat {n} ✓ " * n))
+        if n == 20:
+            with open(tmp_path / "ledger.jsonl", "ab") as handle:
+                handle.write(b'{"kind": "result", "ag')  # torn by a crash
+    for ledger in (led, ToolLedger(tmp_path)):
+        for n in range(40):
+            assert ledger.get("be", f"t{n}") == _r(f"t{n}", f"résultat {n} ✓ " * n)
