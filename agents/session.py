@@ -55,6 +55,7 @@ class AgentSession:
         self.task: asyncio.Task[None] | None = None
         self.finished = asyncio.Event()
         self.last_error = ""
+        self._shutting_down = False
         saved = runtime.store.load_meta().get("pending_user")
         self._pending_user: list[str] = [str(t) for t in saved] if isinstance(saved, list) else []
         runtime.session = self
@@ -86,9 +87,17 @@ class AgentSession:
         self.task = asyncio.ensure_future(self._run())
 
     def cancel(self) -> None:
-        """Stop the running turn or command promptly."""
+        """Stop the running turn or command promptly (the person's cancel)."""
         if self.task is not None and not self.task.done():
             self.task.cancel()
+
+    async def shutdown(self) -> None:
+        """Stop for a quit: the conversation and pending proposals stay as they are on disk,
+        so a relaunch resumes exactly here."""
+        if self.task is not None and not self.task.done():
+            self._shutting_down = True
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
 
     def needs_resume(self) -> bool:
         """True when the conversation ends mid-task (a user turn or open tool calls)."""
@@ -126,6 +135,8 @@ class AgentSession:
         try:
             await self._loop()
         except asyncio.CancelledError:
+            if self._shutting_down:
+                return
             await self._close_open_calls("interrupted: the person cancelled this turn")
             await cancel_pending(self.runner, "turn cancelled by the person")
             self.rt.add_entry("notice", "cancelled")
@@ -136,7 +147,8 @@ class AgentSession:
             self.rt.add_entry("error", self.last_error)
             self.rt.set_state("error", self.last_error)
         finally:
-            self.rt.save_meta(running=False)
+            if not self._shutting_down:
+                self.rt.save_meta(running=False)
             self.applier.end_turn(self.rt)
             self.finished.set()
 

@@ -82,10 +82,14 @@ class ToolRunner:
         stored = self.deps.ledger.get(self.rt.name, tool_use_id)
         if stored is not None:
             return stored
-        self.rt.emit(
-            ToolCall(self.rt.name, tool_use_id, name, raw if isinstance(raw, dict) else {})
-        )
-        outcome = await self._outcome(tool_use_id, name, raw)
+        queued = [p for p in self.deps.queue.pending(self.rt.name) if p.tool_use_id == tool_use_id]
+        if queued:  # resumed after a relaunch: the proposal is still waiting for the person
+            self.rt.set_state("needs_you", queued[0].summary)
+            outcome = await self.await_decision(queued[0])
+        else:
+            args = raw if isinstance(raw, dict) else {}
+            self.rt.emit(ToolCall(self.rt.name, tool_use_id, name, args))
+            outcome = await self._outcome(tool_use_id, name, raw)
         result = {
             "type": "tool_result",
             "tool_use_id": tool_use_id,

@@ -249,7 +249,7 @@ class Workspace:
         self._stop.set()
         for rt in self.runtimes:
             if rt.session is not None:
-                rt.session.cancel()
+                await rt.session.shutdown()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -1,0 +1,231 @@
+"""The session loop in process, against the scripted server: resume, cancel, faults."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents.events import Event, ProposalCreated, RetryScheduled
+from agents.llm import RetryPolicy
+from agents.proposal import Decision
+from agents.scripted.server import ScriptedServer
+from agents.workspace import Workspace
+from tests.engine.repo_fixture import agentdesk_env, make_repo
+
+EDIT = {
+    "tool_use": {
+        "name": "Edit",
+        "input": {"file_path": "backend/app.py", "old_string": '"OLD"', "new_string": '"NEW"'},
+    }
+}
+READ = {"tool_use": {"name": "Read", "input": {"file_path": "backend/app.py"}}}
+
+
+def _workspace(repo: Path, server: ScriptedServer, home: Path) -> Workspace:
+    env = agentdesk_env(server.base_url, home)
+    ws = Workspace.open(repo, env=env)
+    for rt in ws.runtimes:
+        assert rt.session is not None
+        rt.session.retry_policy = RetryPolicy(max_attempts=3, base_s=0.01, cap_s=0.05)
+    return ws
+
+
+async def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+
+
+def _valid_conversation(messages: list[dict[str, Any]]) -> None:
+    """Every tool_use is answered by a tool_result in the next message; roles alternate."""
+    for i, message in enumerate(messages):
+        if i:
+            assert message["role"] != messages[i - 1]["role"], f"roles repeat at {i}"
+        uses = [
+            b["id"]
+            for b in message.get("content", [])
+            if isinstance(b, dict) and b.get("type") == "tool_use"
+        ]
+        if uses and i + 1 < len(messages):
+            answered = {
+                b.get("tool_use_id")
+                for b in messages[i + 1]["content"]
+                if isinstance(b, dict) and b.get("type") == "tool_result"
+            }
+            assert set(uses) <= answered
+
+
+@pytest.fixture
+async def repo(tmp_path: Path) -> AsyncIterator[Path]:
+    yield make_repo(tmp_path / "repo")
+
+
+async def test_quit_and_relaunch_resumes_a_pending_proposal(repo: Path, tmp_path: Path) -> None:
+    scenario = {
+        "agents": {
+            "backend-architect": {
+                "steps": [{"blocks": [READ]}, {"blocks": [EDIT]}, {"text": "Done."}]
+            }
+        }
+    }
+    with ScriptedServer(scenario) as server:
+        ws = _workspace(repo, server, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send("backend-architect", "make it NEW")
+        await _until(lambda: bool(ws.queue.pending("backend-architect")))
+        pending_id = ws.queue.pending()[0].id
+        await ws.close()  # the person quits with a proposal pending
+
+        again = _workspace(repo, server, tmp_path / "home")
+        rt = again.runtime("backend-architect")
+        assert [p.id for p in again.queue.pending()] == [pending_id]
+        assert rt.state == "needs_you"
+        assert any(e.kind == "user" and "make it NEW" in e.text for e in rt.entries)
+        await again.start(watch=False)
+        await again.decide(pending_id, Decision("approve"))
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 15)
+        assert (repo / "backend" / "app.py").read_text().endswith('return "NEW"\n')
+        assert rt.state in ("idle", "done")
+        _valid_conversation(rt.session.messages)
+        await again.close()
+
+
+async def test_cancel_kills_a_running_command_and_keeps_the_conversation_valid(
+    repo: Path, tmp_path: Path
+) -> None:
+    sleep = {"tool_use": {"name": "Bash", "input": {"command": "sleep 30", "description": "wait"}}}
+    scenario = {"agents": {"backend-architect": {"steps": [{"blocks": [sleep]}, {"text": "ok"}]}}}
+    with ScriptedServer(scenario) as server:
+        ws = _workspace(repo, server, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send("backend-architect", "wait a while")
+        await _until(lambda: bool(ws.queue.pending()))
+        await ws.decide(ws.queue.pending()[0].id, Decision("approve"))
+        rt = ws.runtime("backend-architect")
+        await asyncio.sleep(0.3)
+        started = asyncio.get_running_loop().time()
+        ws.cancel("backend-architect")
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 5)
+        assert asyncio.get_running_loop().time() - started < 3
+        assert rt.state == "idle"
+        last = rt.session.messages[-1]
+        assert last["role"] == "user"
+        assert "interrupted" in last["content"][0]["content"]
+        _valid_conversation(rt.session.messages)
+        # The agent can be given more work afterwards.
+        ws.send("backend-architect", "carry on")
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        _valid_conversation(rt.session.messages)
+        await ws.close()
+
+
+@pytest.mark.parametrize("kind", ["truncated_tool", "midstream_error", "malformed", "truncated"])
+async def test_a_broken_turn_is_retried_and_never_becomes_a_proposal(
+    repo: Path, tmp_path: Path, kind: str
+) -> None:
+    scenario = {
+        "agents": {
+            "backend-architect": {
+                "steps": [
+                    {"blocks": [READ]},
+                    {"blocks": [{"text": "Editing."}, EDIT], "fault": {"kind": kind, "times": 1}},
+                    {"text": "Done."},
+                ]
+            }
+        }
+    }
+    with ScriptedServer(scenario) as server:
+        ws = _workspace(repo, server, tmp_path / "home")
+        events: list[Event] = []
+        ws.bus.subscribe(events.append)
+        await ws.start(watch=False)
+        ws.send("backend-architect", "go")
+        await _until(lambda: bool(ws.queue.pending()))
+        created = [e for e in events if isinstance(e, ProposalCreated)]
+        assert len(created) == 1  # the broken attempt produced nothing
+        assert any(isinstance(e, RetryScheduled) for e in events)
+        proposal = ws.queue.pending()[0]
+        assert proposal.changes[0].after_text.endswith('return "NEW"\n')
+        await ws.decide(proposal.id, Decision("reject", reason="not now"))
+        rt = ws.runtime("backend-architect")
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        await ws.close()
+
+
+async def test_persistent_failure_stops_with_an_error_and_no_proposal(
+    repo: Path, tmp_path: Path
+) -> None:
+    scenario = {
+        "agents": {
+            "backend-architect": {
+                "steps": [{"blocks": [EDIT], "fault": {"kind": "truncated_tool", "times": 50}}]
+            }
+        }
+    }
+    with ScriptedServer(scenario) as server:
+        ws = _workspace(repo, server, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send("backend-architect", "go")
+        rt = ws.runtime("backend-architect")
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 15)
+        assert rt.state == "error"
+        assert ws.queue.pending() == []
+        assert rt.session.messages[-1]["role"] == "user"  # nothing partial was appended
+        await ws.close()
+
+
+async def test_unauthorised_key_is_not_retried_and_says_what_to_do(
+    repo: Path, tmp_path: Path
+) -> None:
+    scenario = {
+        "agents": {
+            "backend-architect": {"steps": [{"text": "hi", "fault": {"kind": "r401", "times": 5}}]}
+        }
+    }
+    with ScriptedServer(scenario) as server:
+        ws = _workspace(repo, server, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send("backend-architect", "go")
+        rt = ws.runtime("backend-architect")
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        assert rt.state == "error"
+        assert "key" in rt.state_detail.lower()
+        assert len(server.requests) == 1
+        await ws.close()
+
+
+async def test_max_tokens_inside_a_tool_call_asks_for_smaller_steps(
+    repo: Path, tmp_path: Path
+) -> None:
+    scenario = {
+        "agents": {
+            "backend-architect": {
+                "steps": [
+                    {"blocks": [EDIT], "fault": {"kind": "max_tokens_tool", "times": 1}},
+                    {"text": "I'll go smaller."},
+                ]
+            }
+        }
+    }
+    with ScriptedServer(scenario) as server:
+        ws = _workspace(repo, server, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send("backend-architect", "go")
+        rt = ws.runtime("backend-architect")
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        assert ws.queue.pending() == []
+        sent = str(server.requests[-1].body["messages"])
+        assert "smaller steps" in sent
+        await ws.close()
