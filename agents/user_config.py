@@ -23,11 +23,12 @@ from agents.strict_yaml import StrictYAMLError, YAMLField, load_fields
 
 #: Model aliases used when the user config does not override them.
 DEFAULT_MODEL_ALIASES: dict[str, str] = {
-    "sonnet": "claude-sonnet-4-5",
-    "opus": "claude-opus-4-5",
-    "haiku": "claude-haiku-4-5",
+    "sonnet": "claude-sonnet-5-5",
+    "opus": "claude-opus-5-5",
+    "haiku": "claude-haiku-5-5",
+    "fable": "claude-fable-5-2",
 }
-_ALIASES = ("sonnet", "opus", "haiku", "inherit", "opusplan")
+_ALIASES = ("sonnet", "opus", "haiku", "fable", "inherit", "opusplan")
 _MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/\[\]-]{0,127}")
 _THEME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _USER_KEYS = ("model_aliases", "default_model", "base_url", "api_key", "theme", "bell", "keymap")
