@@ -130,13 +130,15 @@ def apply_hunks(before: str, after: str, keep: Sequence[int]) -> str:
     a, b = split_lines(before), split_lines(after)
     wanted = set(keep)
     matcher = SequenceMatcher(None, a, b)
+    # get_grouped_opcodes() trims the cached opcode list in place: copy it first.
+    opcodes = list(matcher.get_opcodes())
     chosen: dict[tuple[int, int], bool] = {}
     for index, group in enumerate(_groups(matcher, 3)):
         for tag, a1, _a2, b1, _b2 in group:
             if tag != "equal":
                 chosen[(a1, b1)] = index in wanted
     out: list[str] = []
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+    for tag, a1, a2, b1, b2 in opcodes:
         if tag != "equal" and chosen.get((a1, b1), False):
             out.extend(b[b1:b2])
         else:

@@ -155,6 +155,9 @@ async def run_command(
     """
     if "\x00" in command:
         return ToolOutcome("The command contains a NUL byte and cannot be run.", is_error=True)
+    # Our own pipe, not asyncio's: Process.wait() would otherwise also wait for every
+    # background child holding the pipe open, so the command could never "finish".
+    read_fd, write_fd = os.pipe()
     try:
         proc = await asyncio.create_subprocess_exec(
             "bash",
@@ -162,19 +165,28 @@ async def run_command(
             command,
             cwd=cwd,
             stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
+            stdout=write_fd,
+            stderr=write_fd,
             env=scrubbed_env(os.environ if env is None else env),
             start_new_session=True,
         )
     except OSError as exc:
+        os.close(read_fd)
         return ToolOutcome(f"The command could not be started: {exc.strerror}", is_error=True)
-    assert proc.stdout is not None
+    finally:
+        os.close(write_fd)
     pgid = proc.pid  # start_new_session: the child leads its own process group
     out = _Output(max_output)
-    reader = asyncio.ensure_future(_pump(proc.stdout, out, pgid))
+    stream = asyncio.StreamReader()
+    pipe = os.fdopen(read_fd, "rb", buffering=0)
+    transport: asyncio.BaseTransport | None = None
+    reader: asyncio.Future[None] | None = None
     timed_out = False
     try:
+        transport, _ = await asyncio.get_running_loop().connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(stream), pipe
+        )
+        reader = asyncio.ensure_future(_pump(stream, out, pgid))
         try:
             await asyncio.wait_for(proc.wait(), timeout=max(timeout_s, 0.001))
         except TimeoutError:
@@ -185,13 +197,16 @@ async def run_command(
             await asyncio.wait_for(asyncio.shield(reader), timeout=2)
     except asyncio.CancelledError:
         _kill_group(pgid)
-        reader.cancel()
         with contextlib.suppress(BaseException):
             await asyncio.wait_for(proc.wait(), timeout=2)
         raise
     finally:
-        if not reader.done():
+        if reader is not None and not reader.done():
             reader.cancel()
+        if transport is not None:
+            transport.close()
+        else:
+            pipe.close()
     return _outcome(out, proc.returncode, timed_out, timeout_s)
 
 

@@ -9,6 +9,7 @@ first), ``content`` (``path:line:text``, context lines as ``path-line-text``, gr
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Annotated, ClassVar, Literal
 
@@ -148,11 +149,12 @@ def format_hits(args: GrepArgs, files: list[Found], hits: Hits) -> list[str]:
     if args.output_mode == "count":
         return [f"{files[i].rel}:{hits.counts[i]}" for i in order]
     numbered = args.line_numbers is not False
+    with_context = any(v for v in (args.before, args.after, args.context))
     out: list[str] = []
     for i in order:
         previous = None
         for number, text, is_match in hits.lines.get(i, []):
-            if previous is not None and number > previous + 1:
+            if with_context and previous is not None and number > previous + 1:
                 out.append("--")
             sep = ":" if is_match else "-"
             prefix = f"{files[i].rel}{sep}{number}{sep}" if numbered else f"{files[i].rel}{sep}"
@@ -203,15 +205,12 @@ class GrepTool(Tool):
 
     async def run(self, ctx: ToolContext, args: BaseModel) -> ToolOutcome:
         """Select the files on a worker thread, search them in a child process, format."""
-        import asyncio
-
         a = args_as(args, GrepArgs)
+        content = a.output_mode == "content"
+        empty = "No matches found" if content else "No files found"
         _base, files, cut = await asyncio.to_thread(select_files, ctx, a)
         if not files:
-            return ToolOutcome(
-                "No files found" if a.output_mode != "content" else "No matches found"
-            )
-        content = a.output_mode == "content"
+            return ToolOutcome(empty)
         around = a.context or 0
         query = Query(
             pattern=a.pattern,
@@ -224,12 +223,13 @@ class GrepTool(Tool):
         reals = [f.real for f in files]
         rg = rg_path()
         root = real_root(ctx)
-        hits = await (
-            search_rg(rg, root, reals, query) if rg else search_python(root, reals, query)
-        )
+        if rg:
+            hits = await search_rg(rg, root, reals, query)
+        else:
+            hits = await search_python(root, reals, query)
         entries = format_hits(a, files, hits)
         if not entries:
-            return ToolOutcome(
-                "No files found" if a.output_mode != "content" else "No matches found"
-            )
+            if hits.timed_out:
+                empty += " before the search timed out; simplify the pattern or narrow the path"
+            return ToolOutcome(empty)
         return ToolOutcome(_render(a, entries, hits, cut))

@@ -54,21 +54,23 @@ def read_file(rel: str, max_bytes: int) -> bytes | None:
         os.close(ffd)
 
 
-def match_lines(text: str, regex: re.Pattern[str], multiline: bool) -> tuple[int, set[int]]:
+def match_lines(
+    text: str, lines: list[str], regex: re.Pattern[str], multiline: bool
+) -> tuple[int, set[int]]:
     """``(count, matching line numbers)``: matches per line, or per region when multiline."""
     if not multiline:
-        hits = {i for i, line in enumerate(text.split("\n"), 1) if regex.search(line)}
+        hits = {i for i, line in enumerate(lines, 1) if regex.search(line)}
         return len(hits), hits
     count = 0
-    lines: set[int] = set()
+    found: set[int] = set()
     for m in regex.finditer(text):
         count += 1
         first = text.count("\n", 0, m.start()) + 1
         last = first + text.count("\n", m.start(), max(m.end() - 1, m.start()))
-        lines.update(range(first, last + 1))
+        found.update(range(first, last + 1))
         if m.end() == m.start() and m.end() >= len(text):
             break
-    return count, lines
+    return count, found
 
 
 def entries(lines: list[str], hits: set[int], before: int, after: int) -> list[list[Any]]:
@@ -103,12 +105,15 @@ def search(request: dict[str, Any], out: Any) -> None:
         if b"\x00" in data[:8192]:
             continue
         text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
-        count, hits = match_lines(text, regex, multiline)
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        count, hits = match_lines(text, lines, regex, multiline)
         if not count:
             continue
         record: dict[str, Any] = {"i": index, "n": count}
         if want_lines:
-            rows = entries(text.split("\n"), hits, before, after)
+            rows = entries(lines, hits, before, after)
             record["l"] = rows[:budget]
             budget -= len(record["l"])
         out.write(json.dumps(record) + "\n")
