@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from agents.vcs_base import NO_GIT_MESSAGE, GitError, GitLockError, GitUnavailable, clean_ident
-from agents.vcs_status import FileState, check_rel, one_line
+from agents.vcs_status import FileState, check_rel, one_line, trailer_value
 from agents.vcs_worktree import GitWorktree
 
 __all__ = [
@@ -221,9 +221,8 @@ class GitWriter(GitWorktree):
         parts = [f"{one_line(agent, 60)}: {one_line(summary) or 'change'}"]
         if body.strip():
             parts.append(body.replace("\0", "").strip())
-        parts.append(
-            f"Agentdesk-Agent: {one_line(agent, 200)}\nAgentdesk-Proposal: {one_line(proposal_id)}"
-        )
+        agent_line = f"Agentdesk-Agent: {trailer_value(agent)}"
+        parts.append(f"{agent_line}\nAgentdesk-Proposal: {trailer_value(proposal_id)}")
         return "\n\n".join(parts)
 
     def _identity(self, agent: str) -> dict[str, str]:

@@ -81,6 +81,11 @@ def lock_path_in(stderr: str) -> str | None:
     return None
 
 
+def trailer_value(text: str) -> str:
+    """``text`` as one trailer line: whitespace collapsed, never cut (ids must round-trip)."""
+    return " ".join(text.replace("\0", " ").split())
+
+
 def one_line(text: str, limit: int = 100) -> str:
     """Collapse whitespace (newlines included) and cut to ``limit`` characters."""
     flat = " ".join(text.replace("\0", " ").split())
@@ -92,6 +97,6 @@ def check_rel(path: str) -> str:
     if not isinstance(path, str) or not path or "\0" in path or path.startswith("/"):
         raise ValueError(f"not a relative path inside the desk: {path!r}")
     parts = PurePosixPath(path).parts
-    if not parts or ".." in parts or parts[0].casefold() == ".git":
+    if not parts or ".." in parts or any(part.casefold() == ".git" for part in parts):
         raise ValueError(f"not a committable path inside the desk: {path!r}")
     return "/".join(parts)

@@ -22,6 +22,7 @@ import time
 from typing import Any
 
 from agents.vcs import BASH_NOTE, COMMITS, CommitInfo, GitError, GitWriter, UndoResult
+from agents.vcs_status import trailer_value
 
 
 def _target(writer: GitWriter, agent: str | None) -> dict[str, Any] | None:
@@ -42,7 +43,7 @@ def _unsafe(writer: GitWriter, info: CommitInfo) -> str | None:
     if writer._rev(sha) != sha:
         return "that commit no longer exists in this repository"
     status, out, _ = writer._run(["log", "-1", "--format=%B", sha])
-    trailer = f"Agentdesk-Proposal: {info.proposal_id}"
+    trailer = f"Agentdesk-Proposal: {trailer_value(info.proposal_id)}"
     if status != 0 or trailer not in out.decode(errors="replace"):
         return "it was not made by agentdesk (no matching Agentdesk-Proposal trailer)"
     parents = writer._check(["rev-list", "--parents", "-n", "1", sha]).split()

@@ -152,7 +152,9 @@ def test_nothing_to_commit_makes_no_commit(repo: Path, writer: GitWriter) -> Non
     assert not (repo / ".agentdesk" / "commits.jsonl").exists()
 
 
-@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../x", ".git/config", ".GIT/x", ""])
+@pytest.mark.parametrize(
+    "bad", ["../x", "/etc/passwd", "a/../../x", ".git/config", ".GIT/x", "sub/.Git/hooks/x", ""]
+)
 def test_paths_outside_the_work_tree_are_refused(repo: Path, writer: GitWriter, bad: str) -> None:
     head = git(repo, "rev-parse", "HEAD")
     with pytest.raises(ValueError):

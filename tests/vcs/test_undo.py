@@ -231,3 +231,16 @@ def test_record_that_does_not_match_the_commit_is_refused(repo: Path, writer: Gi
     result = writer.undo_last("a")
     assert not result.ok and "its files differ from what agentdesk recorded" in result.message
     assert (repo / "a.py").read_text() == "agent\n" and (repo / "b.py").read_text() == "b = 1\n"
+
+
+def test_per_turn_commit_with_many_proposals_can_be_undone(repo: Path, writer: GitWriter) -> None:
+    ids = ",".join(f"p-{i:010x}" for i in range(30))
+    (repo / "a.py").write_text("turn\n")
+    (repo / "t.py").write_text("turn\n")
+    info = writer.commit_paths(["a.py", "t.py"], agent="a", proposal_id=ids, summary="30 changes")
+    trailers = git(repo, "log", "-1", "--format=%(trailers:key=Agentdesk-Proposal,valueonly)")
+    assert trailers.strip() == ids
+    result = writer.undo_last("a")
+    assert result.ok, result.message
+    assert result.reverted is not None and result.reverted.sha == info.sha
+    assert not (repo / "t.py").exists() and (repo / "a.py").read_text() == "a = 1\n"
