@@ -42,7 +42,6 @@ from agents.domain import PathGuard, PathRejected
 from agents.proposal import Decision, FileChange, Proposal
 from agents.safe_write import (
     StaleFile,
-    atomic_delete,
     atomic_write,
     path_lock,
     read_nofollow,
@@ -131,7 +130,15 @@ class Applier:
         self.state_dir = Path(state_dir)
         self.fault = fault if fault is not None else (os.environ.get("AGENTDESK_FAULT") or None)
         self._done_lock = threading.Lock()
-        self._done = set(jn.load_completions(self.state_dir))
+        self._problems: list[str] = []
+        try:
+            self._done = set(jn.load_completions(self.state_dir))
+        except OSError as exc:
+            self._done = set()
+            self._problems.append(
+                f"The apply log {jn.APPLIED_FILE} could not be read ({exc.strerror or exc}); "
+                "stale checks still guard every file, but recovery may report less"
+            )
 
     def fault_point(self, step: str) -> None:
         """Crash-test hook: die like SIGKILL would if ``step`` is the configured fault."""
@@ -163,37 +170,54 @@ class Applier:
                 return ApplyResult(proposal.id, tuple(rels), recovered=True)
             pre_images = self._check_pre_images(checked)
             self.fault_point("before_journal")
-            journal = None
-            if len(checked) == 1:  # one atomic rename: the hashes say old or new, no blobs
-                jn.record_intent(
-                    self.state_dir,
-                    proposal_id=proposal.id,
-                    agent=proposal.agent,
-                    tool_use_id=proposal.tool_use_id,
-                    rel=checked[0].rel,
-                    before_sha256=checked[0].before_sha256,
-                    after_sha256=sha256_bytes(checked[0].after),
-                )
-            else:
-                journal = jn.begin(
-                    self.state_dir,
-                    proposal_id=proposal.id,
-                    agent=proposal.agent,
-                    tool_use_id=proposal.tool_use_id,
-                    files=[
-                        (c.rel, c.before_sha256, c.after, c.mode, pre_images.get(c.rel))
-                        for c in checked
-                    ],
-                )
+            journal = self._journal(proposal, checked, pre_images)
             self.fault_point("after_journal")
             self._write_all(journal, checked)
             self.fault_point("before_commit_mark")
-            self.mark_done(proposal.id, proposal.agent, proposal.tool_use_id, rels)
+            try:
+                self.mark_done(proposal.id, proposal.agent, proposal.tool_use_id, rels)
+            except OSError:
+                # Every file is on disk. Without the mark, the journal (or the intent) stays,
+                # and recovery at the next start finds the new contents and marks it done.
+                with self._done_lock:
+                    self._done.add(proposal.id)
+                journal = None
             self.fault_point("after_commit_mark")
             if journal is not None:
                 journal.remove()
         self.fault_point("after_apply")
         return ApplyResult(proposal.id, tuple(rels))
+
+    def _journal(
+        self, proposal: Proposal, changes: list[FileChange], pre_images: dict[str, bytes]
+    ) -> jn.Journal | None:
+        """The write-ahead record: an intent line for one file, a journal for several."""
+        try:
+            if len(changes) == 1:  # one atomic rename: the hashes tell old from new, no blobs
+                jn.record_intent(
+                    self.state_dir,
+                    proposal_id=proposal.id,
+                    agent=proposal.agent,
+                    tool_use_id=proposal.tool_use_id,
+                    rel=changes[0].rel,
+                    before_sha256=changes[0].before_sha256,
+                    after_sha256=sha256_bytes(changes[0].after),
+                )
+                return None
+            return jn.begin(
+                self.state_dir,
+                proposal_id=proposal.id,
+                agent=proposal.agent,
+                tool_use_id=proposal.tool_use_id,
+                files=[
+                    (c.rel, c.before_sha256, c.after, c.mode, pre_images.get(c.rel))
+                    for c in changes
+                ],
+            )
+        except OSError as exc:
+            raise ApplyError(
+                f"the change could not be journaled ({exc.strerror or exc}); nothing was written"
+            ) from exc
 
     def _check_pre_images(self, changes: list[FileChange]) -> dict[str, bytes]:
         """CAS pre-check of every file; returns pre-images to journal (several files only)."""
@@ -252,8 +276,18 @@ class Applier:
         entries = journal.files[: len(written)]
         if entries:
             journal.state = "rolling_back"
-            journal.save()
-        problems = self._roll_back(entries, journal)
+            try:
+                journal.save()
+            except OSError as save_error:
+                return ApplyError(
+                    f"{what}; the files already written could not be rolled back now "
+                    f"({save_error.strerror or save_error}); recovery will finish the apply at "
+                    "the next start",
+                    stale=stale,
+                )
+        from agents.recovery import roll_back
+
+        problems = roll_back(self, journal, entries)
         if problems:
             kept = journal.keep_aside()
             return ApplyError(
@@ -263,24 +297,6 @@ class Applier:
             )
         journal.remove()
         return ApplyError(f"{what}; nothing was written", stale=stale)
-
-    def _roll_back(self, files: list[jn.JournalFile], journal: jn.Journal) -> list[str]:
-        """Restore ``files`` (currently new) to their pre-images; the problems met."""
-        problems: list[str] = []
-        for entry in reversed(files):
-            try:
-                if entry.before_sha256 is None:
-                    atomic_delete(self.root, entry.rel, expected_sha256=entry.after_sha256)
-                elif entry.pre_at is None:
-                    raise ValueError("no pre-image was journaled")
-                else:
-                    data = journal.blob(entry.pre_at)
-                    if sha256_bytes(data) != entry.before_sha256:
-                        raise ValueError("the journaled pre-image is damaged")
-                    atomic_write(self.root, entry.rel, data, expected_sha256=entry.after_sha256)
-            except (StaleFile, PathRejected, OSError, ValueError) as exc:
-                problems.append(f"{entry.rel}: {getattr(exc, 'reason', exc)}")
-        return problems
 
     def mark_done(self, proposal_id: str, agent: str, tool_use_id: str, paths: list[str]) -> None:
         """Durably mark a proposal as applied in full (it will never be written again)."""
@@ -308,7 +324,8 @@ class Applier:
         """
         from agents.recovery import recover_journals
 
-        lines = recover_journals(self)
+        lines = self._problems + recover_journals(self)
+        self._problems = []
         swept = sweep_temp_files(self.root)
         if swept:
             shown = ", ".join(swept[:5]) + (f" and {len(swept) - 5} more" if len(swept) > 5 else "")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, cast, get_args
 
 from agents.proposal import Proposal, ProposalState
-from agents.state_dir import fsync_dir, safe_key, write_json_atomic
+from agents.state_dir import fsync_dir, redact, safe_key, write_json_atomic
 
 QUEUE_FILE = "queue.json"
 QUEUE_DIR = "queue"
@@ -142,7 +142,7 @@ class ApprovalQueue:
         if not self.dir.is_dir():
             self.dir.mkdir(mode=0o700)
             fsync_dir(self.dir.parent)
-        write_json_atomic(self._file(proposal), proposal.to_json())
+        write_json_atomic(self._file(proposal), redact(proposal.to_json()))
 
     def _save_seq(self) -> None:
         write_json_atomic(self.path, {"version": _VERSION, "next_seq": self._next_seq})

@@ -57,7 +57,12 @@ def recover_journals(applier: Applier) -> list[str]:
             )
             continue
         lines.append(_settle(applier, journal))
-    for intent in jn.open_intents(applier.state_dir):
+    try:
+        intents = jn.open_intents(applier.state_dir)
+    except OSError as exc:
+        lines.append(f"The apply log could not be read ({exc}); open intents were not checked")
+        intents = []
+    for intent in intents:
         lines.append(_settle_intent(applier, intent))
     return lines
 
@@ -131,6 +136,19 @@ def _settle(applier: Applier, journal: jn.Journal) -> str:
         return f"Recovered {pid}: completed an interrupted apply of {what}"
     journal.remove()
     return f"Recovered {pid}: rolled back an interrupted apply of {what}; no file of it changed"
+
+
+def roll_back(applier: Applier, journal: jn.Journal, entries: list[jn.JournalFile]) -> list[str]:
+    """Restore ``entries`` (written, so now new) to their pre-images, last first; the problems."""
+    problems: list[str] = []
+    for entry in reversed(entries):
+        try:
+            problem = _move(applier, entry, _payload(journal, entry, False), False)
+        except (OSError, ValueError) as exc:
+            problem = str(exc)
+        if problem:
+            problems.append(f"{entry.rel}: {problem}")
+    return problems
 
 
 def _payload(journal: jn.Journal, entry: jn.JournalFile, forward: bool) -> bytes | None:

@@ -259,3 +259,18 @@ def test_same_file_twice_is_refused(root: Path) -> None:
     prop.changes.append(prop.changes[0])
     with pytest.raises(ApplyError, match="same file twice"):
         _applier(root).apply(prop, APPROVE, guard(root))
+
+
+def test_journal_failure_writes_nothing(root: Path) -> None:
+    sd = state_dir(root)
+    (sd / "journal").write_bytes(b"not a directory")
+    (sd / "applied.jsonl").mkdir()
+    two = proposal(root, {"backend/app.py": b"v2\n", "backend/models.py": b"m2\n"})
+    one = proposal(root, {"backend/app.py": b"v2\n"})
+    for prop in (two, one):
+        with pytest.raises(ApplyError, match=r"could not be journaled \(.*\); nothing was written"):
+            Applier(root, sd, fault="").apply(prop, APPROVE, guard(root))
+    assert (root / "backend/app.py").read_bytes() == b"v1\n"
+    assert (root / "backend/models.py").read_bytes() == b"models v1\n"
+    lines = Applier(root, sd, fault="").recover()
+    assert "could not be read" in lines[0]

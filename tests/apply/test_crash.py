@@ -280,6 +280,35 @@ def test_sigkill_at_random_times_never_tears_a_proposal(tmp_path: Path) -> None:
         assert len(x) == size and x in (b"A" * size, b"B" * size), "torn file"
         assert x == y, f"torn proposal after recovery: {lines}"
         assert _leftovers(root) == []
-        outcomes.append(lines[0].split(":")[1].split(";")[0] if lines else "between applies")
+        outcomes.append(" | ".join(line.split(";")[0] for line in lines) or "between applies")
     # Where the kills landed depends on timing, so it is shown (pytest -s), not asserted.
-    print("kill outcomes:", sorted(outcomes))
+    print("kill outcomes:", *sorted(outcomes), sep="\n  ")
+
+
+def test_kill_between_temp_and_rename_is_swept_and_completed(tmp_path: Path) -> None:
+    """T18 made deterministic: the child dies with b.py's temp file written, not renamed."""
+    root = tmp_path / "repo"
+    _seed(root)
+
+    def die_before_renaming_b(root: Path) -> None:
+        real_replace = os.replace
+
+        def replace(src: object, dst: object, **kw: object) -> None:
+            if ".b.py.agentdesk-" in str(src):
+                os._exit(137)
+            real_replace(src, dst, **kw)  # type: ignore[arg-type]
+
+        os.replace = replace  # type: ignore[assignment]  # only in this forked child
+        three(root)
+
+    assert _fork(die_before_renaming_b, root, None) == 137
+    temps = sorted(p.name for p in root.rglob("*.tmp"))
+    assert len(temps) == 1 and temps[0].startswith(".b.py.agentdesk-")
+    assert (root / "backend/b.py").read_bytes() == OLD["backend/b.py"]  # never torn
+    lines = Applier(root, state_dir(root), fault="").recover()
+    assert lines[0].startswith("Recovered p-three00001: completed an interrupted apply of 3")
+    assert lines[1] == (
+        f"Removed 1 orphaned temp file left by an interrupted write: backend/{temps[0]}"
+    )
+    assert _state(root) == "new"
+    assert _leftovers(root) == []

@@ -198,3 +198,14 @@ def test_concurrent_adds_get_unique_ordered_seqs(tmp_path: Path) -> None:
         t.join()
     seqs = [p.seq for p in ApprovalQueue(tmp_path).pending()]
     assert seqs == list(range(1, 61))
+
+
+def test_api_key_never_reaches_the_queue_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-QUEUECANARY1")
+    p = _p()
+    p.input = {"content": "key = 'sk-ant-api03-QUEUECANARY1'"}
+    ApprovalQueue(tmp_path).add(p)
+    for path in (tmp_path / "queue").iterdir():
+        assert b"QUEUECANARY1" not in path.read_bytes()
