@@ -8,6 +8,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import agents.apply as apply_mod
 from agents.apply import Applier, ApplyError
@@ -274,3 +276,40 @@ def test_journal_failure_writes_nothing(root: Path) -> None:
     assert (root / "backend/models.py").read_bytes() == b"models v1\n"
     lines = Applier(root, sd, fault="").recover()
     assert "could not be read" in lines[0]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(schedule=st.lists(st.tuples(st.integers(0, 3), st.booleans()), min_size=1, max_size=12))
+def test_any_interleaving_loses_no_update(tmp_path: Path, schedule: list[tuple[int, bool]]) -> None:
+    """T20 as a model: agents propose against what they last read, in any order.
+
+    Each step, agent ``i`` either re-reads the file (``True``) or applies a proposal made
+    against its last read. An apply succeeds exactly when nothing changed since that read;
+    every successful change is still in the final file (no lost update).
+    """
+    root = tmp_path / f"r{len(list(tmp_path.iterdir()))}"
+    (root / "backend").mkdir(parents=True)
+    target = root / "backend/app.py"
+    target.write_bytes(b"base\n")
+    applier, g = Applier(root, state_dir(root), fault=""), guard(root)
+    seen = {i: target.read_bytes() for i in range(4)}
+    kept: list[bytes] = []
+    for step, (agent, reread) in enumerate(schedule):
+        if reread:
+            seen[agent] = target.read_bytes()
+            continue
+        line = f"agent{agent} step{step}\n".encode()
+        prop = proposal(root, {"backend/app.py": seen[agent] + line})
+        prop.changes[0].before_sha256 = sha(seen[agent])  # what the agent saw, not what is there
+        fresh = seen[agent] == target.read_bytes()
+        try:
+            applier.apply(prop, APPROVE, g)
+            assert fresh, "a stale proposal was applied"
+            kept.append(line)
+            seen[agent] = target.read_bytes()
+        except ApplyError as exc:
+            assert exc.stale and not fresh
+    final = target.read_bytes()
+    assert final == b"base\n" + b"".join(kept)
