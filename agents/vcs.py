@@ -5,7 +5,8 @@ only that proposal's paths (THREATS T29): the person's staged and unstaged work 
 untouched, gitignored and secret files are left out and reported. The agent is the author, the
 person (when git knows who they are) the committer, and trailers name agent and proposal.
 Commits are recorded in ``<state_dir>/commits.jsonl`` so undo (:mod:`agents.vcs_undo`) knows
-which commits are agentdesk's. Running and serialising git lives in :mod:`agents.vcs_base`.
+which commits are agentdesk's. Running and serialising git lives in :mod:`agents.vcs_base`,
+dirty checks, snapshots and status in :mod:`agents.vcs_worktree`.
 
 Without git :attr:`GitWriter.available` is false and every method that needs git raises
 :class:`GitUnavailable`; the apply engine then writes files and skips commits.
