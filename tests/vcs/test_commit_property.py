@@ -18,7 +18,7 @@ PERSON = st.sampled_from(["nothing", "edit", "stage", "delete"])
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     person=st.fixed_dictionaries({name: PERSON for name in NAMES}),
