@@ -56,7 +56,7 @@ class DeskApp(App[None]):
         self._start_engine = start_engine
         self._unsubscribe: Callable[[], None] | None = None
         self._main: MainScreen | None = None
-        self._theme_ready = False
+        self._saved_theme: str | None = None
         self.startup_problems: list[str] = []
 
     # -- start-up ----------------------------------------------------------------------------
@@ -84,7 +84,7 @@ class DeskApp(App[None]):
             )
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self.theme = wanted
-        self._theme_ready = True
+        self._saved_theme = wanted
 
     def _setup_keymap(self) -> None:
         good, problems = keys.validate_keymap(dict(self.workspace.user_config.keymap))
@@ -131,7 +131,8 @@ class DeskApp(App[None]):
     # -- themes ------------------------------------------------------------------------------
 
     def _theme_changed(self, theme: Theme) -> None:
-        if self._theme_ready and self._save_theme is not None:
+        if theme.name != self._saved_theme and self._save_theme is not None:
+            self._saved_theme = theme.name
             self._persist_theme(theme.name)
 
     @work(thread=True, group="save-theme", exclusive=True, exit_on_error=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from textual.widgets import Static
@@ -35,5 +36,6 @@ def plain(widget: Static) -> str:
 
 
 def screen_text(app: DeskApp) -> str:
-    """Everything on screen, as plain text (from an SVG-free export of the console)."""
-    return app.export_screenshot(simplify=True)
+    """Everything on screen as text (the SVG export, unescaped; spans split lines oddly, so
+    search for short phrases)."""
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")

@@ -1,0 +1,102 @@
+"""Help lists every key (remapped ones as remapped); the command palette reaches the actions,
+the agents, the pending proposals and the open blockers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from tests.tui.conftest import make_workspace
+from tests.tui.fake_workspace import FakeUserConfig, command_proposal
+from tests.tui.helpers import RecordingDesk, plain
+from tui import keys
+from tui.screens.commands import DeskCommands
+from tui.screens.help import HelpScreen, help_content
+from tui.screens.main import MainScreen
+from tui.screens.review import ReviewScreen
+
+
+def test_help_lists_every_documented_key() -> None:
+    text = help_content({}).plain
+    for spec in keys.ALL_KEYS:
+        if spec.id.startswith("desk.pane_") and spec.id not in ("desk.pane_1", "desk.pane_alt_1"):
+            continue
+        assert spec.id in text, spec.id
+    for words in ("alt+1 … alt+9", "ctrl+q", "Next pending", "ANTHROPIC_API_KEY", "keymap"):
+        assert words.replace("Next pending", "Pending") in text
+
+
+def test_help_shows_remapped_keys() -> None:
+    text = help_content({"desk.approve": "ctrl+a"}).plain
+    line = next(ln for ln in text.splitlines() if "desk.approve" in ln)
+    assert "ctrl+a" in line
+
+
+def test_every_key_has_a_unique_id() -> None:
+    ids = [spec.id for spec in keys.ALL_KEYS]
+    assert len(ids) == len(set(ids))
+
+
+async def test_question_mark_and_f1_open_help(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    ws.user_config = FakeUserConfig(keymap={"desk.cycle_mode": "ctrl+y"})
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = plain(app.screen.query_one(Static))
+        assert "ctrl+y" in next(ln for ln in text.splitlines() if "desk.cycle_mode" in ln)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_palette_reaches_actions_agents_proposals_blockers(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    ws.add_proposal(command_proposal("frontend-architect", "npm test"))
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        provider = DeskCommands(app.screen)
+        titles = [hit.text async for hit in provider.discover()]
+        for expected in (
+            "Approve",
+            "Reject",
+            "Pending",
+            "Mode",
+            "Stop turn",
+            "Domain tree",
+            "PROGRESS.md",
+            "Blockers",
+            "Help",
+            "Agent: delivery-lead",
+            "Review: frontend-architect: Bash: npm test",
+            "Answer blocker: @frontend-architect: Need the users API schema",
+        ):
+            assert expected in titles, expected
+        hits = [hit async for hit in provider.search("delivery")]
+        assert [h.text for h in hits] == ["Agent: delivery-lead"]
+        hits[0].command()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.active == 2
+        review = next(h async for h in provider.search("Review npm"))
+        review.command()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_palette_opens_with_ctrl_p(tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    app = RecordingDesk(make_workspace(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
