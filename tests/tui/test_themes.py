@@ -19,7 +19,10 @@ from tui.themes import (
     user_dir,
 )
 
-GOOD = "name: my-theme\nprimary: '#336699'\ndark: false\nvariables:\n  footer-key-foreground: '#ff0000'\n"
+GOOD = (
+    "name: my-theme\nprimary: '#336699'\ndark: false\n"
+    "variables:\n  footer-key-foreground: '#ff0000'\n"
+)
 
 
 def test_at_least_three_bundled_themes_load() -> None:
