@@ -70,6 +70,14 @@ class ChangeApplier:
             proposal.id,
             paths=proposal.paths,
             command=proposal.is_command,
+            result=None
+            if proposal.is_command
+            else {
+                "type": "tool_result",
+                "tool_use_id": proposal.tool_use_id,
+                "content": _applied_message(proposal, decision, proposal.paths),
+                "is_error": False,
+            },
         )
         if proposal.is_command and proposal.command is not None:
             return await self._run_command(rt, proposal)
