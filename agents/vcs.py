@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from agents.vcs_base import NO_GIT_MESSAGE, GitError, GitLockError, GitUnavailable, clean_ident
-from agents.vcs_status import FileState, check_rel, one_line, trailer_value
+from agents.vcs_base import NO_GIT_MESSAGE, GitError, GitLockError, GitUnavailable
+from agents.vcs_status import FileState, check_rel, clean_ident, one_line, trailer_value
 from agents.vcs_worktree import GitWorktree
 
 __all__ = [

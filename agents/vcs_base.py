@@ -14,7 +14,6 @@ import concurrent.futures
 import contextlib
 import fcntl
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from agents.state_dir import STATE_DIR_NAME, append_jsonl, read_jsonl, state_dir
-from agents.vcs_status import lock_path_in
+from agents.vcs_status import clean_ident, describe_age, git_verb, lock_path_in
 
 T = TypeVar("T")
 
@@ -50,21 +49,15 @@ class GitLockError(GitError):
 
     def __init__(self, lock_path: str, message: str | None = None) -> None:
         self.lock_path = lock_path
+        try:
+            age = f" (for {describe_age(time.time() - os.stat(lock_path).st_mtime)})"
+        except OSError:
+            age = ""
         super().__init__(
             message
-            or f"git is locked: {lock_path} exists. Another git process may be running; "
+            or f"git is locked: {lock_path} exists{age}. Another git process may be running; "
             f"if none is, remove {lock_path} yourself and try again (agentdesk never deletes it)."
         )
-
-
-def _verb(args: Sequence[str]) -> str:
-    """The git subcommand in ``args`` (the first word that is not an option)."""
-    return next((a for a in args if not a.startswith("-")), "")
-
-
-def clean_ident(text: str, allowed: str) -> str:
-    """``text`` with every character outside the regex class ``allowed`` replaced by ``-``."""
-    return re.sub(f"[^{allowed}]", "-", text).strip(".-") or "agent"
 
 
 class GitRunner:
@@ -197,7 +190,7 @@ class GitRunner:
         try:
             out, err = proc.communicate(timeout=self.command_timeout)
         except subprocess.TimeoutExpired:
-            verb = _verb(args)
+            verb = git_verb(args)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
             try:
@@ -221,7 +214,7 @@ class GitRunner:
             lock = lock_path_in(err)
             if lock is None:
                 reason = err.strip() or out.decode(errors="replace").strip()
-                raise GitError(f"git {_verb(args)} failed: {reason}")
+                raise GitError(f"git {git_verb(args)} failed: {reason}")
             if time.monotonic() + delay > deadline:
                 raise GitLockError(lock)
             time.sleep(delay)

@@ -1,13 +1,15 @@
-"""Pure helpers for :mod:`agents.vcs`: reading git's porcelain output and its lock errors.
+"""Pure helpers for :mod:`agents.vcs`: git's porcelain output and lock errors, paths, idents.
 
 Nothing here runs git; the functions parse bytes and text that :class:`agents.vcs.GitWriter`
-got from it, so they are cheap to test exhaustively.
+got from it, or check and shape what it is about to hand to git (paths, trailer values,
+author names), so they are cheap to test exhaustively.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -100,3 +102,19 @@ def check_rel(path: str) -> str:
     if not parts or ".." in parts or any(part.casefold() == ".git" for part in parts):
         raise ValueError(f"not a committable path inside the desk: {path!r}")
     return "/".join(parts)
+
+
+def describe_age(seconds: float) -> str:
+    """A lock's age in words: "under a minute" or "N min"."""
+    minutes = int(max(seconds, 0) // 60)
+    return "under a minute" if minutes < 1 else f"{minutes} min"
+
+
+def git_verb(args: Sequence[str]) -> str:
+    """The git subcommand in ``args`` (the first word that is not an option)."""
+    return next((a for a in args if not a.startswith("-")), "")
+
+
+def clean_ident(text: str, allowed: str) -> str:
+    """``text`` with every character outside the regex class ``allowed`` replaced by ``-``."""
+    return re.sub(f"[^{allowed}]", "-", text).strip(".-") or "agent"

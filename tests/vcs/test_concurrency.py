@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -141,4 +143,15 @@ def test_snapshot_and_undo_also_report_a_held_lock(repo: Path, writer: GitWriter
     result = writer.undo_last("a")
     assert not result.ok and str(lock) in result.message
     assert (repo / "a.py").read_text() == "v2\n"
+    assert lock.exists()
+
+
+def test_lock_message_says_how_old_the_lock_is(repo: Path, writer: GitWriter) -> None:
+    lock = repo / ".git" / "index.lock"
+    lock.write_text("")
+    old = time.time() - 600
+    os.utime(lock, (old, old))
+    (repo / "a.py").write_text("x\n")
+    with pytest.raises(GitLockError, match=r"index\.lock exists \(for 10 min\)"):
+        writer.commit_paths(["a.py"], agent="a", proposal_id="p-1", summary="x")
     assert lock.exists()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from agents.vcs_status import lock_path_in, one_line, parse_porcelain, state_of
+from agents.vcs_status import (
+    check_rel,
+    describe_age,
+    git_verb,
+    lock_path_in,
+    one_line,
+    parse_porcelain,
+    state_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +96,26 @@ def test_lock_path_in(stderr: str, lock: str | None) -> None:
 def test_one_line_collapses_and_cuts() -> None:
     assert one_line("a\n\nb\tc\0d") == "a b c d"
     assert one_line("x" * 150, 10) == "x" * 9 + "…"
+
+
+def test_describe_age_and_git_verb() -> None:
+    assert describe_age(5) == "under a minute" and describe_age(-3) == "under a minute"
+    assert describe_age(61) == "1 min" and describe_age(3600) == "60 min"
+    assert git_verb(["--no-optional-locks", "status", "-z"]) == "status"
+    assert git_verb(["-q"]) == ""
+
+
+@pytest.mark.parametrize(
+    ("path", "normal"),
+    [("a.py", "a.py"), ("./a/./b.py", "a/b.py"), ("a//b/", "a/b"), ("x y/ü.txt", "x y/ü.txt")],
+)
+def test_check_rel_normalises(path: str, normal: str) -> None:
+    assert check_rel(path) == normal
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "/abs", "../up", "a/../../up", "a/..", ".git", "x/.GIT/y", "a\0b"]
+)
+def test_check_rel_refuses(bad: str) -> None:
+    with pytest.raises(ValueError):
+        check_rel(bad)
