@@ -27,6 +27,7 @@ from agents import progress_syntax as sx
 from agents.progress import Blocker, Phase, ProgressDoc, parse_progress
 
 DEFAULT_PHASE = "Phase 1: Development"
+_OLD_COMPLETE = re.compile(r"^COMPLETE\b\s*(?:\([^)]*\))?\s*(?:[-–—:]\s*)?", re.IGNORECASE)
 _BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85|\x0b|\x0c|\x1c|\x1d|\x1e")
 
 
@@ -51,6 +52,7 @@ def mark_complete(text: str, agent: str, notes: Sequence[str], when: datetime) -
         bullet = sx.BULLET.match(line)
         indent, mark = (bullet.group(1), bullet.group(2)) if bullet else ("", "-")
         _said, after = sx.mention(target.text)
+        after = _OLD_COMPLETE.sub("", after)
         tail = "" if after.casefold().strip(" .") in sx.STATUS_WORDS else f" — {after}"
         new = f"{indent}{mark} [x] @{target.agent} - COMPLETE ({stamp}){tail}"
         lines[index] = new + _ending(lines[index])

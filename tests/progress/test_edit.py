@@ -20,12 +20,14 @@ WHEN = datetime(2026, 11, 26, 14, 2)
 
 def test_mark_complete_keeps_a_description_and_drops_status_words() -> None:
     text = "## Phase 1: Dev\n* [ ] @qa: e2e suite\n- [ ] @be - pending\n"
-    text = mark_complete(text, "qa", [], WHEN)
-    text = mark_complete(text, "@be", [], WHEN)
+    text += "1. [ ] @fe - COMPLETE (2024-01-01 10:00) - forms\n"
+    for agent in ("qa", "@be", "FE"):
+        text = mark_complete(text, agent, [], WHEN)
     assert text == (
         "## Phase 1: Dev\n"
         "* [x] @qa - COMPLETE (2026-11-26 14:02) — e2e suite\n"
         "- [x] @be - COMPLETE (2026-11-26 14:02)\n"
+        "1. [x] @fe - COMPLETE (2026-11-26 14:02) — forms\n"
     )
 
 
