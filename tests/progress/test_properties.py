@@ -28,10 +28,10 @@ BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85|\x0b|\x0c|\x1c|\x1d|\x1e")
 # PROGRESS_FUZZ=<n> multiplies the examples for a deep run on demand.
 DEEP = int(os.environ.get("PROGRESS_FUZZ", "1"))
 FUZZ = settings(
-    max_examples=150 * DEEP, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=100 * DEEP, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 EDITS = settings(
-    max_examples=60 * DEEP, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=40 * DEEP, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
