@@ -162,7 +162,10 @@ class ChangeApplier:
             rt.add_entry("error", f"git commit failed: {exc}", proposal_id=proposal_id)
             rt.emit(ProposalFailed(rt.name, proposal_id, f"applied, but git commit failed: {exc}"))
             return
-        rt.emit(Committed(rt.name, proposal_id, info.sha, tuple(paths)))
+        for rel, why in info.skipped:
+            rt.add_entry("notice", f"not committed: {rel} ({why})", proposal_id=proposal_id)
+        if info.committed:
+            rt.emit(Committed(rt.name, proposal_id, info.sha, tuple(paths)))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
