@@ -189,9 +189,11 @@ class Workspace:
     async def _get_client(self) -> Any:
         async with self._client_lock:
             if self._client is None:
-                from agents.llm import ModelSettings, make_client
+                from agents.llm import ModelSettings, make_client, read_timeout_from_env
 
-                settings = ModelSettings(model="", base_url=self.base_url)
+                settings = ModelSettings(
+                    model="", base_url=self.base_url, read_timeout_s=read_timeout_from_env(self.env)
+                )
                 self._client = await asyncio.to_thread(make_client, settings, self.api_key)
             return self._client
 
@@ -242,7 +244,9 @@ class Workspace:
             self.blocker_book.sync(doc)
             self.bus.emit(ProgressChanged("", warning="; ".join(doc.warnings)))
 
-        await watch_progress(self.progress.path, changed, stop=self._stop)
+        await watch_progress(
+            self.progress.path, changed, stop=self._stop, progress_file=self.progress
+        )
 
     async def close(self) -> None:
         """Stop watchers and agents; wait for pending commits."""
