@@ -11,9 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 from agents.definition import AgentDefinition, AgentLoadError
+from agents.domain import Domain
 from agents.events import (
     BlockerAnswered,
     EventBus,
@@ -46,25 +45,6 @@ class FakeRuntime:
     entries: list[FakeEntry] = field(default_factory=list)
     streaming_text: str = ""
     retry_deadline: float | None = None
-
-
-class FakeDomain:
-    def __init__(self, patterns: Sequence[str]) -> None:
-        self.patterns = tuple(patterns)
-        self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
-
-    def matches(self, rel: str) -> bool:
-        return bool(self.patterns) and self._spec.match_file(rel)
-
-    def may_contain(self, rel_dir: str) -> bool:
-        rel_dir = rel_dir.strip("/")
-        for pat in self.patterns:
-            if "/" not in pat.rstrip("/"):
-                return True  # a bare glob like *.tsx can match at any depth
-            base = pat.rstrip("/")
-            if base.startswith(rel_dir + "/") or base == rel_dir or rel_dir.startswith(base + "/"):
-                return True
-        return False
 
 
 @dataclass(frozen=True)
@@ -254,8 +234,8 @@ class FakeWorkspace:
     def file_status(self) -> dict[str, str]:
         return dict(self.status)
 
-    def domain_for(self, agent: str) -> FakeDomain:
-        return FakeDomain(self.runtime(agent).definition.domain)
+    def domain_for(self, agent: str) -> Domain:
+        return Domain(self.runtime(agent).definition.domain)
 
     # -- helpers for tests -------------------------------------------------------------------
 

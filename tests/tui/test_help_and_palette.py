@@ -85,8 +85,9 @@ async def test_palette_reaches_actions_agents_proposals_blockers(tmp_path: Path)
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, MainScreen) and screen.active == 2
-        review = next(h async for h in provider.search("Review npm"))
-        review.command()
+        reviews = [h async for h in provider.search("Review npm")]
+        assert len(reviews) == 1
+        reviews[0].command()
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
 

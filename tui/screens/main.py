@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, DirectoryTree, Footer, OptionList, Static
 
 from tui import keys
 from tui.screens.approvals import ApprovalActions
@@ -149,7 +149,21 @@ class MainScreen(ApprovalActions, EngineEvents):
         self._apply_layout()
         visible = side in self.shown_narrow if self.narrow else side not in self.hidden_wide
         if visible and side == "blockers":
-            self.query_one("#blocker-list").focus()
+            options = self.query_one("#blocker-list", OptionList)
+            options.focus()
+            if options.highlighted is None and options.option_count:
+                options.highlighted = 0
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        """Show the file picked in the Domain tree."""
+        event.stop()
+        from tui.screens.file_view import FileScreen
+
+        try:
+            rel = event.path.resolve().relative_to(self.workspace.root.resolve()).as_posix()
+        except ValueError:
+            return
+        self.app.push_screen(FileScreen(event.path, rel))
 
     def action_raw_progress(self) -> None:
         """Switch PROGRESS.md between the structured view and its source."""
