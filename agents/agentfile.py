@@ -9,15 +9,13 @@ grant power (unknown tools, misspelt keys, YAML coercions), lenient where Claude
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from agents.agent_tools import ToolListError, tool_list
 from agents.definition import (
-    COORDINATION_TOOLS,
-    FILE_TOOLS,
     PERMISSION_MODES,
     AgentDefinition,
     AgentLoadError,
@@ -28,22 +26,6 @@ from agents.frontmatter import FrontMatterError, NoFrontMatter, decode, split
 from agents.strict_yaml import YAMLField, describe_type
 from agents.user_config import normalize_model
 
-#: Claude Code's built-in tool names (current and older ones still found in files).
-CLAUDE_CODE_TOOLS: frozenset[str] = frozenset(
-    {
-        *FILE_TOOLS,
-        "Agent", "Task", "AskUserQuestion", "WebFetch", "WebSearch", "NotebookEdit",
-        "NotebookRead", "MultiEdit", "LS", "LSP", "TodoWrite", "TodoRead", "Skill",
-        "SlashCommand", "BashOutput", "KillShell", "KillBash", "ExitPlanMode", "EnterPlanMode",
-        "EnterWorktree", "ExitWorktree", "TaskCreate", "TaskGet", "TaskList", "TaskUpdate",
-        "TaskStop", "TaskOutput", "TeamCreate", "TeamDelete", "SendMessage", "ListAgents",
-        "Workflow", "Monitor", "PowerShell", "CronCreate", "CronDelete", "CronList",
-        "ScheduleWakeup", "RemoteTrigger", "PushNotification", "ToolSearch",
-        "WaitForMcpServers", "ListMcpResourcesTool", "ReadMcpResourceTool", "Artifact",
-        "ShareOnboardingGuide",
-    }
-)  # fmt: skip
-KNOWN_TOOLS: frozenset[str] = CLAUDE_CODE_TOOLS | frozenset(COORDINATION_TOOLS)
 KNOWN_COLORS = ("red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan")
 KNOWN_EFFORTS = ("low", "medium", "high", "xhigh", "max")
 #: Claude Code keys agentdesk reads; other Claude Code keys it keeps without using.
@@ -54,8 +36,6 @@ FIELDS = (
 CLAUDE_ONLY_FIELDS = ("skills", "mcpServers", "hooks", "memory", "background")
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-_MCP = re.compile(r"mcp__[A-Za-z0-9_.*-]+")
-_CALL = re.compile(r"([A-Za-z][A-Za-z0-9_]*)\((.*)\)", re.DOTALL)
 _DECIMAL = re.compile(r"[1-9][0-9]*")
 
 
@@ -93,7 +73,7 @@ def parse_agent_bytes(data: bytes, path: Path, source: Source = "project") -> Pa
         return _build(parts.fields, parts.body, parts.body_first_line, parts.warnings, path, source)
     except NoFrontMatter:
         return SkippedFile(path, "no front matter: documentation, not an agent")
-    except (FrontMatterError, DomainError, _Invalid) as exc:
+    except (FrontMatterError, DomainError, ToolListError, _Invalid) as exc:
         return AgentLoadError(path, exc.line, exc.reason)
 
 
@@ -125,8 +105,8 @@ def _build(
             f"name '{name}' must be letters, digits, '-' or '_' (at most 64)", fields["name"].line
         )
     description = _required_str(fields, "description")
-    tools = _tool_list(fields.get("tools"), warnings, allow_empty=False)
-    disallowed = _tool_list(fields.get("disallowedTools"), warnings, allow_empty=True) or ()
+    tools = tool_list(fields.get("tools"), warnings, allow_empty=False)
+    disallowed = tool_list(fields.get("disallowedTools"), warnings, allow_empty=True) or ()
     model = _model(fields.get("model"))
     mode = _optional_str(fields.get("permissionMode"))
     if mode is not None and mode not in PERMISSION_MODES:
@@ -200,84 +180,6 @@ def _required_str(fields: dict[str, YAMLField], key: str) -> str:
     if not value:
         raise _Invalid(f"'{key}' is empty", fld.line)
     return value
-
-
-def split_tools(text: str) -> list[str]:
-    """Split a comma string of tools, keeping commas inside ``Agent(a, b)`` together."""
-    out: list[str] = []
-    depth, start = 0, 0
-    for i, char in enumerate(text):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        elif char == "," and depth == 0:
-            out.append(text[start:i])
-            start = i + 1
-    out.append(text[start:])
-    return [t.strip() for t in out if t.strip()]
-
-
-def _tool_list(
-    fld: YAMLField | None, warnings: list[str], *, allow_empty: bool
-) -> tuple[str, ...] | None:
-    if fld is None or fld.value is None:
-        if fld is not None and fld.key == "tools":
-            warnings.append(f"line {fld.line}: 'tools' has no value; read as omitted")
-        return None
-    if isinstance(fld.value, str):
-        entries = [(fld.line, t) for t in split_tools(fld.value)]
-    elif isinstance(fld.value, list):
-        entries = []
-        for index, item in enumerate(fld.value):
-            line = fld.item_lines[index] if index < len(fld.item_lines) else fld.line
-            if not isinstance(item, str):
-                raise _Invalid(
-                    f"'{fld.key}' items must be tool names, not {describe_type(item)}", line
-                )
-            entries.extend((line, t) for t in split_tools(item))
-    else:
-        raise _Invalid(
-            f"'{fld.key}' must be a comma-separated string or a list, not "
-            f"{describe_type(fld.value)}",
-            fld.line,
-        )
-    if not entries and not allow_empty:
-        raise _Invalid(
-            "'tools' lists no tool; Claude Code refuses to launch such an agent", fld.line
-        )
-    out: list[str] = []
-    unsupported: list[str] = []
-    for line, tool in entries:
-        base, supported = _check_tool(tool, fld.key, line)
-        if tool not in out:
-            out.append(tool)
-        if not supported:
-            unsupported.append(tool)
-        elif base in FILE_TOOLS and tool != base and fld.key == "tools":
-            warnings.append(
-                f"line {line}: '{tool}': agentdesk cannot enforce the rule in parentheses, "
-                f"so {base} is not offered; list '{base}' alone to grant it"
-            )
-        elif base in FILE_TOOLS and tool != base:
-            warnings.append(f"line {line}: '{tool}' in {fld.key} withholds all of {base}")
-    if unsupported:
-        what = "kept, but agentdesk cannot run them" if fld.key == "tools" else "kept"
-        warnings.append(f"line {fld.line}: {fld.key}: {', '.join(unsupported)} {what}")
-    return tuple(out)
-
-
-def _check_tool(tool: str, key: str, line: int) -> tuple[str, bool]:
-    """Return ``(base name, agentdesk can run it)``; raise for a name nobody knows."""
-    if _MCP.fullmatch(tool):
-        return tool, False
-    call = _CALL.fullmatch(tool)
-    base = call.group(1) if call else tool
-    if base in KNOWN_TOOLS:
-        return base, base in FILE_TOOLS or base in COORDINATION_TOOLS
-    close = difflib.get_close_matches(base, sorted(KNOWN_TOOLS), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise _Invalid(f"unknown tool '{tool}' in {key}{hint}", line)
 
 
 def _model(fld: YAMLField | None) -> str | None:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.agentfile import parse_agent_bytes, split_tools
+from agents.agent_tools import split_tools
+from agents.agentfile import parse_agent_bytes
 from agents.definition import AgentDefinition, AgentLoadError
 
 from .conftest import agent_text, domain_body

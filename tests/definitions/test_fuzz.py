@@ -87,3 +87,24 @@ def test_random_text_inside_front_matter(text: str) -> None:
 @given(agent_files())
 def test_grammar(data: bytes) -> None:
     check(parse_agent_bytes(data, P))
+
+
+@settings(FUZZ, max_examples=200)
+@given(agent_files())
+def test_fast_and_pure_yaml_paths_agree(data: bytes) -> None:
+    """The libyaml-backed loader and the pure-Python one accept and refuse the same files."""
+    import agents.strict_yaml as strict
+
+    if not strict._FAST:
+        return
+    results = []
+    for fast in (True, False):
+        strict._FAST = fast
+        try:
+            results.append(parse_agent_bytes(data, P))
+        finally:
+            strict._FAST = True
+    first, second = results
+    assert type(first) is type(second)
+    if isinstance(first, AgentDefinition) and isinstance(second, AgentDefinition):
+        assert first == second

@@ -145,7 +145,7 @@ def test_tab_indentation_is_an_error_with_line() -> None:
 
 
 def test_lone_surrogate_rejected() -> None:
-    with pytest.raises(StrictYAMLError, match="surrogate"):
+    with pytest.raises(StrictYAMLError, match=r"surrogate|invalid Unicode"):
         load_fields('a: "\\ud800"\n')
 
 
@@ -177,3 +177,38 @@ def test_loader_is_a_safe_loader() -> None:
 )  # fmt: skip
 def test_describe_type(value: object, word: str) -> None:
     assert describe_type(value) == word
+
+
+# --- the libyaml fast path and the pure-Python path agree -------------------------------------
+
+DIFFERENTIAL = [
+    "name: x\ndescription: y\n",
+    "tools:\n  - Read\n  - Grep\n",
+    "a: &x 1\n",
+    "a: 1\na: 2\n",
+    "description: Use when: x\n",
+    "x: !!binary aGk=\n",
+    "- a\n",
+    "a: yes\nb: 0123\n",
+    "a: [1, 2\n",
+    "tools:\n\t- Read\n",
+]
+
+
+@pytest.mark.parametrize("text", DIFFERENTIAL)
+def test_fast_and_pure_paths_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import agents.strict_yaml as strict
+
+    outcomes = []
+    for fast in (True, False):
+        if fast and not strict._FAST:
+            pytest.skip("PyYAML has no libyaml here")
+        monkeypatch.setattr(strict, "_FAST", fast)
+        try:
+            fields = load_fields(text)
+            outcomes.append(
+                ("ok", {k: (f.value, f.line, f.raw, f.quoted) for k, f in fields.items()})
+            )
+        except StrictYAMLError as exc:
+            outcomes.append(("error", (exc.reason, exc.line)))
+    assert outcomes[0] == outcomes[1]
