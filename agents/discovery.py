@@ -30,8 +30,10 @@ class DiscoveryResult:
 
     ``agents`` are the winners, with config overrides applied and filtered by the config's
     agent list; ``shadowed`` are same-name losers; ``errors`` are files that cannot be used;
-    ``skipped`` are documentation files; ``definition_dirs`` are the folders definitions were
-    read from (protected paths for the PathGuard, THREATS T38).
+    ``skipped`` are documentation files; ``excluded`` are valid winners the config's agent
+    list leaves out; ``shadowed_by`` maps each loser's file to the file that won;
+    ``definition_dirs`` are the folders definitions were read from (protected paths for the
+    PathGuard, THREATS T38).
     """
 
     project_root: Path
@@ -43,6 +45,8 @@ class DiscoveryResult:
     warnings: list[str] = field(default_factory=list)
     definition_dirs: list[Path] = field(default_factory=list)
     config: ProjectConfig = field(default_factory=ProjectConfig)
+    excluded: list[AgentDefinition] = field(default_factory=list)
+    shadowed_by: dict[Path, Path] = field(default_factory=dict)
 
     def get(self, name: str) -> AgentDefinition | None:
         """The winning definition called ``name``, if any."""
@@ -100,7 +104,10 @@ def discover(
             key = parsed.name if isinstance(parsed, AgentDefinition) else path.stem
             if isinstance(parsed, AgentDefinition) and parsed.name in local:
                 parsed = AgentLoadError(
-                    path, None, f"name '{parsed.name}' is already used by {local[parsed.name]}"
+                    path,
+                    None,
+                    f"name '{parsed.name}' is already used by {local[parsed.name].name} "
+                    "in the same folder",
                 )
             if isinstance(parsed, AgentLoadError):
                 result.errors.append(parsed)
@@ -113,8 +120,11 @@ def discover(
                 winners.append(parsed)
             else:
                 result.shadowed.append(parsed)
+                result.shadowed_by[parsed.path] = winner.path
                 result.clashes.append(_clash(key, winner, parsed))
     result.agents = _apply_config(winners, config, result.warnings)
+    chosen = {a.name for a in result.agents}
+    result.excluded = [a for a in winners if a.name not in chosen]
     return result
 
 
