@@ -11,6 +11,8 @@
 * :func:`call_with_retries` retries what can be retried with capped, jittered backoff that
   honours ``retry-after`` up to a cap, reports each retry before it sleeps, and stops at once when
   its task is cancelled.
+* A stream that sends nothing for ``read_timeout_s`` (120 s; ``AGENTDESK_READ_TIMEOUT`` in the
+  environment overrides it) fails as a timeout and is retried.
 
 ``anthropic`` takes over a second to import, so it is imported inside the functions that need it.
 The API key travels as a :class:`Secret` and is never held in a plain local of ours.
@@ -40,6 +42,7 @@ __all__ = [
     "call_with_retries",
     "has_credentials",
     "make_client",
+    "read_timeout_from_env",
     "resolve_credentials",
     "stream_turn",
 ]
@@ -47,6 +50,25 @@ __all__ = [
 log = logging.getLogger("agentdesk.llm")
 
 _EPHEMERAL = {"type": "ephemeral"}
+
+
+#: Environment knob: seconds a streamed turn may stay silent before it counts as stalled and is
+#: retried (default 120). Meant for tests and slow local servers; see :func:`read_timeout_from_env`.
+READ_TIMEOUT_ENV = "AGENTDESK_READ_TIMEOUT"
+DEFAULT_READ_TIMEOUT_S = 120.0
+
+
+def read_timeout_from_env(env: Mapping[str, str]) -> float:
+    """The read timeout from ``AGENTDESK_READ_TIMEOUT`` (seconds, 0 < t <= 3600), else 120.
+
+    A value that is not such a number is ignored: the default stands.
+    """
+    raw = env.get(READ_TIMEOUT_ENV, "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_READ_TIMEOUT_S
+    except ValueError:
+        return DEFAULT_READ_TIMEOUT_S
+    return value if 0 < value <= 3600 else DEFAULT_READ_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -57,7 +79,7 @@ class ModelSettings:
     max_tokens: int = 8192
     base_url: str | None = None
     timeout_s: float = 600
-    read_timeout_s: float = 120
+    read_timeout_s: float = DEFAULT_READ_TIMEOUT_S
     connect_timeout_s: float = 5
 
 
