@@ -28,6 +28,9 @@ MAX_TOKENS_TOOL_NOTE = (
     "Your previous reply was cut off by the output limit in the middle of a tool call, so "
     "nothing was run. Make the change in smaller steps (several smaller Edit calls)."
 )
+#: Cut-off tool calls in a row after which the agent stops with an error instead of asking again
+#: (a model that always overruns the limit would otherwise loop for ever).
+MAX_CUT_TOOL_CALLS = 3
 
 
 class AgentSession:
@@ -156,6 +159,7 @@ class AgentSession:
         from agents.llm import TurnFailed
 
         turns = 0
+        cut_calls = 0
         max_turns = self.rt.definition.max_turns
         while True:
             last = self.messages[-1] if self.messages else None
@@ -185,13 +189,17 @@ class AgentSession:
                 result = await self._model_turn(turns)
             except TurnFailed as exc:
                 if exc.kind == "max_tokens_tool":
-                    self._add_note(MAX_TOKENS_TOOL_NOTE)
-                    continue
+                    cut_calls += 1
+                    if cut_calls < MAX_CUT_TOOL_CALLS:
+                        self._add_note(MAX_TOKENS_TOOL_NOTE)
+                        continue
+                    exc.message = f"{exc.message} ({cut_calls} times in a row; stopped)"
                 self.last_error = exc.message
                 self.rt.emit(AgentError(self.rt.name, exc.message))
                 self.rt.add_entry("error", exc.message)
                 self.rt.set_state("error", exc.message)
                 return
+            cut_calls = 0
             self._append({"role": "assistant", "content": result.content})
             self.rt.emit(TurnEnded(self.rt.name, turns, result.stop_reason))
             if result.stop_reason == "max_tokens":
@@ -202,17 +210,21 @@ class AgentSession:
         if pending:
             self.rt.save_meta(pending_user=[])
         for text in pending:
-            if self.messages and self.messages[-1].get("role") == "user":
-                content = _as_blocks(self.messages[-1]["content"])
-                content.append({"type": "text", "text": text})
-                self.messages[-1] = {"role": "user", "content": content}
-                self.rt.store.rewrite_messages(self.messages)
-            else:
-                self._append({"role": "user", "content": [{"type": "text", "text": text}]})
+            self._extend_user(text)
+
+    def _extend_user(self, text: str) -> None:
+        """Add ``text`` to the trailing user message, or as a new one (roles must alternate)."""
+        if self.messages and self.messages[-1].get("role") == "user":
+            content = _as_blocks(self.messages[-1]["content"])
+            content.append({"type": "text", "text": text})
+            self.messages[-1] = {"role": "user", "content": content}
+            self.rt.store.rewrite_messages(self.messages)
+        else:
+            self._append({"role": "user", "content": [{"type": "text", "text": text}]})
 
     def _add_note(self, text: str) -> None:
         self.rt.add_entry("notice", text)
-        self._append({"role": "user", "content": [{"type": "text", "text": text}]})
+        self._extend_user(text)
 
     async def _model_turn(self, turn: int) -> Any:
         from agents.llm import RetryPolicy, call_with_retries, stream_turn
