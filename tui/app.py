@@ -106,8 +106,14 @@ class DeskApp(App[None]):
                 timeout=15,
                 markup=False,
             )
-        for message in messages:
-            self.notify(sanitize(message), severity="warning", timeout=10, markup=False)
+        if messages:
+            self.notify(
+                sanitize("\n".join(f"• {m}" for m in messages[:8])),
+                title="Notes",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
         if self._start_engine:
             self._run_engine()
 
@@ -115,6 +121,8 @@ class DeskApp(App[None]):
     async def _run_engine(self) -> None:
         try:
             await self.workspace.start()
+            if self._main is not None:
+                self._main.refresh_progress()  # start() has read PROGRESS.md by now
         except Exception as exc:
             self.notify(
                 sanitize(f"The engine could not start: {type(exc).__name__}: {exc}"),

@@ -105,11 +105,12 @@ class MainScreen(ApprovalActions, EngineEvents):
             tree = DomainTree(ws.root, id="domain-tree")
             self.query_one("#tree-column").mount(tree)
             self._show_domain()
-        self._load_progress()
+        self.refresh_progress()
         self.refresh_file_badges()
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
-    def _load_progress(self) -> None:
+    def refresh_progress(self) -> None:
+        """Read PROGRESS.md and the blockers in a thread, then show them."""
         doc = self.workspace.progress.current
         blockers = list(self.workspace.blockers())
         self.app.call_from_thread(self._show_progress, doc, blockers)

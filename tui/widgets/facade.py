@@ -142,6 +142,10 @@ class ItemLike(Protocol):
     def timestamp(self) -> str | None:
         """When it was completed."""
 
+    @property
+    def notes(self) -> Sequence[str]:
+        """The indented notes under the item."""
+
 
 class PhaseLike(Protocol):
     """A ``## Phase`` section."""

@@ -14,6 +14,8 @@ from textual.widgets import Static
 from tui.widgets.facade import ProgressDocLike
 from tui.widgets.safe import untrusted
 
+#: Indented notes shown under an item (the raw view has them all).
+MAX_NOTES = 3
 _BLOCKER_MARK = {"open": ("●", "$error"), "answered": ("✎", "$warning"), "resolved": ("✓", "dim")}
 
 
@@ -34,9 +36,15 @@ def progress_content(doc: ProgressDocLike) -> Content:
         for item in phase.items:
             parts.append("\n")
             parts.append(("☑ " if item.done else "☐ ", "$success" if item.done else ""))
-            if item.agent:
-                parts.append(untrusted(f"@{item.agent} ", "bold"))
-            parts.append(untrusted(item.text, "dim" if item.done else ""))
+            text = item.text
+            mention = f"@{item.agent}" if item.agent else ""
+            if mention:
+                parts.append(untrusted(mention, "bold"))
+                text = text[len(mention) :] if text.startswith(mention) else f" {text}"
+            parts.append(untrusted(text, "dim" if item.done else ""))
+            for note in item.notes[:MAX_NOTES]:
+                parts.append("\n")
+                parts.append(untrusted(f"    · {note}", "dim"))
     if not doc.phases:
         parts.append(("No phases found.", "dim"))
     open_blockers = [b for b in doc.blockers if b.state != "resolved"]

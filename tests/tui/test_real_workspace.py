@@ -1,0 +1,155 @@
+"""The desk on the real engine, driven by the scripted model server on loopback: give a task,
+watch it stream, approve the edit with ``y``, see the file and the commit; quit and relaunch
+restores transcripts, pending proposals and the active pane; a crash never shows the key."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from agents.scripted.server import ScriptedServer
+from agents.workspace import Workspace
+from tests.engine.repo_fixture import agentdesk_env, git, make_repo
+from tests.tui.helpers import RecordingDesk, plain
+from tests.tui.test_secrets import render_like_textual
+from tui.screens.main import MainScreen
+from tui.widgets.entries import AssistantBlock, ProposalBlock
+
+READ = {"tool_use": {"name": "Read", "input": {"file_path": "backend/app.py"}}}
+EDIT = {
+    "tool_use": {
+        "name": "Edit",
+        "input": {"file_path": "backend/app.py", "old_string": '"OLD"', "new_string": '"NEW"'},
+    }
+}
+SCENARIO = {
+    "agents": {
+        "backend-architect": {
+            "steps": [
+                {"blocks": [{"text": "Reading the app first."}, READ]},
+                {"blocks": [{"text": "Now the edit."}, EDIT]},
+                {"text": "Done: users() returns **NEW**."},
+            ]
+        }
+    }
+}
+CANARY = "sk-ant-canary-0123456789"
+
+
+async def until(pilot: object, check: Callable[[], bool], timeout: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+
+
+def open_workspace(repo: Path, server: ScriptedServer, home: Path) -> Workspace:
+    return Workspace.open(repo, env=agentdesk_env(server.base_url, home))
+
+
+@pytest.mark.timeout(90)
+async def test_task_stream_approve_commit_and_relaunch(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    home = tmp_path / "home"
+    with ScriptedServer(SCENARIO) as server:
+        ws = open_workspace(repo, server, home)
+        app = RecordingDesk(ws, start_engine=True)
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            await pilot.pause()
+            await pilot.press("i", *"make it NEW", "enter")
+            await until(pilot, lambda: bool(screen.query(ProposalBlock)))
+            block = screen.query_one(ProposalBlock)
+            assert "backend/app.py" in plain(block)
+            assert "1 pending" in plain(screen.query_one("#summary", Static))
+            await pilot.press("escape", "y")
+            await until(pilot, lambda: '"NEW"' in (repo / "backend" / "app.py").read_text())
+            await until(
+                pilot,
+                lambda: any(
+                    "NEW" in b.text and not b.streaming for b in screen.query(AssistantBlock)
+                ),
+            )
+            await until(
+                pilot, lambda: "backend-architect" in git(repo, "log", "-1", "--format=%an%n%B")
+            )
+            await pilot.press("2")  # leave the frontend pane on screen
+        assert ws.queue.pending() == []
+
+        again = open_workspace(repo, server, home)
+        relaunched = RecordingDesk(again, start_engine=True)
+        async with relaunched.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.2)
+            screen = relaunched.screen
+            assert isinstance(screen, MainScreen) and screen.active == 1
+            await pilot.press("1")
+            texts = [b.text for b in screen.pane(0).transcript.query(AssistantBlock)]
+            assert "Reading the app first." in texts
+            assert any("Done: users() returns **NEW**." in t for t in texts)
+
+
+@pytest.mark.timeout(90)
+async def test_pending_proposal_restored_and_rejected_with_reason(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    home = tmp_path / "home"
+    touch = {"tool_use": {"name": "Bash", "input": {"command": "touch backend/x.txt"}}}
+    scenario = {
+        "agents": {
+            "backend-architect": {
+                "steps": [{"blocks": [touch]}, {"text": "Understood, leaving it."}]
+            }
+        }
+    }
+    with ScriptedServer(scenario) as server:
+        ws = open_workspace(repo, server, home)
+        app = RecordingDesk(ws, start_engine=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("i", *"edit it", "enter")
+            await until(pilot, lambda: bool(ws.queue.pending()))
+        pending = [p.id for p in ws.queue.pending()]
+
+        again = open_workspace(repo, server, home)
+        relaunched = RecordingDesk(again, start_engine=True)
+        async with relaunched.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.2)
+            screen = relaunched.screen
+            assert isinstance(screen, MainScreen)
+            assert [p.id for p in again.queue.pending()] == pending
+            assert [b.proposal_id for b in screen.query(ProposalBlock)] == pending
+            await pilot.press("n", *"keep OLD", "enter")
+            await until(pilot, lambda: not again.queue.pending())
+            await until(
+                pilot,
+                lambda: any("leaving it" in b.text for b in screen.query(AssistantBlock)),
+            )
+        assert not (repo / "backend" / "x.txt").exists()
+
+
+@pytest.mark.timeout(60)
+async def test_real_workspace_crash_report_has_no_key(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    with ScriptedServer(SCENARIO) as server:
+        ws = open_workspace(repo, server, tmp_path / "home")
+        app = RecordingDesk(ws, start_engine=False)
+
+        def explode() -> None:
+            raise RuntimeError("forced crash")
+
+        with pytest.raises(RuntimeError) as info:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                app.call_later(explode)
+                await pilot.pause()
+        report = render_like_textual(info.value)
+        assert "forced crash" in report
+        assert CANARY not in report
+        for value in vars(app).values():
+            assert CANARY not in repr(value)
