@@ -23,6 +23,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("blockers", "blockers_cmd", "list blockers or answer one"),
     ("undo", "undo_cmd", "revert an agent's most recent applied change, when safe"),
     ("desk", "desk_cmd", "open the desk on PATH (the default: agentdesk [PATH])"),
+    ("demo", "demo_cmd", "try the desk offline on an example team (no API key needed)"),
 ]
 
 
