@@ -44,7 +44,6 @@ class Workspace:
         from agents.audit import AuditLog
         from agents.blockers import BlockerBook
         from agents.config import load_project_config
-        from agents.discovery import discover
         from agents.ledger import ToolLedger
         from agents.llm import Secret, resolve_credentials
         from agents.queue import ApprovalQueue
@@ -58,10 +57,9 @@ class Workspace:
         self.config = load_project_config(root)
         self.user_config = load_user_config(env)
         self.warnings.extend(getattr(self.config, "warnings", []))
-        found = discover(root, project_config=self.config, user_home=_home(env))
+        found = discover_team(root, self.config, _home(env))
         self.errors: list[AgentLoadError] = list(found.errors)
         self.skipped: list[tuple[Path, str]] = list(found.skipped)
-        self.warnings.extend(found.clashes)
         self.warnings.extend(found.warnings)
         self._definition_dirs = _inside_root(root, found.definition_dirs)
         self.state_dir = state_dir(root)
@@ -345,6 +343,25 @@ class Workspace:
             for rel in proposal.paths:
                 status[rel] = "pending"
         return status
+
+
+def discover_team(root: Path, config: Any, home: Path | None) -> Any:
+    """The desk's team: the agents ``agentdesk.yaml`` names (from any source); otherwise the
+    project's own agents; and only when the project has none, the bundled roster.
+
+    ``agentdesk agents`` lists every definition found; personal agents in ``~/.claude/agents``
+    join a project's desk only when its ``agentdesk.yaml`` names them.
+    """
+    from agents.discovery import discover
+
+    if config.agents is not None:
+        return discover(root, project_config=config, user_home=home)
+    own = discover(
+        root, project_config=config, user_home=home, include_user=False, include_bundled=False
+    )
+    if own.agents or own.errors:
+        return own
+    return discover(root, project_config=config, user_home=home, include_user=False)
 
 
 def _inside_root(root: Path, dirs: list[Path]) -> list[str]:

@@ -55,7 +55,7 @@ def test_status_reflects_an_edit_by_another_process(tmp_path: Path) -> None:
     done = {i["agent"]: i["done"] for i in after["phases"][0]["items"]}
     assert done["frontend-architect"] is True
     assert [(b["agent"], b["state"]) for b in after["blockers"]] == [("frontend-architect", "open")]
-    assert {"backend-architect", "frontend-architect"} <= {a["name"] for a in after["agents"]}
+    assert {a["name"] for a in after["agents"]} == {"backend-architect", "frontend-architect"}
     assert after["pending"] == []
 
 
