@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, Field
 
 from agents.tools.base import Tool, ToolArgs, ToolContext, ToolError, ToolOutcome, args_as
+from agents.tools.files import real_root
 from agents.tools.walk import Found, glob_regex, search_base, walk_files
 
 MAX_RESULTS = 100
@@ -55,6 +56,8 @@ def glob_files(ctx: ToolContext, pattern: str, path: str | None) -> tuple[list[s
         pattern = pattern[2:]
     regex = glob_regex(pattern)
     base = search_base(ctx, path)
+    if base != "." and not (real_root(ctx) / base).is_dir():
+        raise ToolError(f"{base} is a file, not a folder; give Glob a folder as path")
     files, cut = walk_files(ctx, base)
     hits = [f for f in files if regex.match(_relative_to(base, f))]
     hits.sort(key=lambda f: (-f.mtime, f.rel))

@@ -131,7 +131,6 @@ def select_files(ctx: ToolContext, args: GrepArgs) -> tuple[str, list[Found], bo
                 ok = False
         if ok:
             chosen.append(found)
-    chosen.sort(key=lambda f: (-f.mtime, f.rel))
     return base, chosen, cut
 
 
@@ -143,7 +142,7 @@ def _clip(line: str) -> str:
 
 def format_hits(args: GrepArgs, files: list[Found], hits: Hits) -> list[str]:
     """The output entries for the chosen mode, in file order (newest first)."""
-    order = [i for i in range(len(files)) if i in hits.counts]
+    order = sorted(hits.counts, key=lambda i: (-files[i].mtime, files[i].rel))
     if args.output_mode == "files_with_matches":
         return [files[i].rel for i in order]
     if args.output_mode == "count":

@@ -21,37 +21,64 @@ _DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
-def read_file(rel: str, max_bytes: int) -> bytes | None:
-    """The bytes of ``rel`` (no symlink followed), or ``None`` if unreadable or too large."""
-    parts = rel.split("/")
-    if any(p in ("", ".", "..") for p in parts):
-        return None
-    fd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        for part in parts[:-1]:
-            nfd = os.open(part, _DIR, dir_fd=fd)
+class Reader:
+    """Opens files below the working directory without following links, reusing folder fds.
+
+    Files are searched in path order, so consecutive files usually share a folder: its
+    descriptor (reached one ``O_NOFOLLOW`` component at a time) is kept for the next file.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.folder: tuple[str, ...] | None = None
+        self.fd = -1
+
+    def close(self) -> None:
+        """Release the cached folder descriptor."""
+        if self.fd >= 0:
+            os.close(self.fd)
+        self.fd, self.folder = -1, None
+
+    def _dir(self, parts: tuple[str, ...]) -> int:
+        if parts == self.folder:
+            return self.fd
+        self.close()
+        fd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            for part in parts:
+                nfd = os.open(part, _DIR, dir_fd=fd)
+                os.close(fd)
+                fd = nfd
+        except OSError:
             os.close(fd)
-            fd = nfd
-        ffd = os.open(parts[-1], _FILE, dir_fd=fd)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    try:
-        st = os.fstat(ffd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
+            raise
+        self.folder, self.fd = parts, fd
+        return fd
+
+    def read(self, rel: str) -> bytes | None:
+        """The bytes of ``rel``, or ``None`` if unreadable, not a regular file or too large."""
+        parts = rel.split("/")
+        if any(p in ("", ".", "..") for p in parts):
             return None
-        chunks = []
-        while True:
-            chunk = os.read(ffd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError:
-        return None
-    finally:
-        os.close(ffd)
+        try:
+            ffd = os.open(parts[-1], _FILE, dir_fd=self._dir(tuple(parts[:-1])))
+        except OSError:
+            return None
+        try:
+            st = os.fstat(ffd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes:
+                return None
+            chunks = []
+            while True:
+                chunk = os.read(ffd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return b"".join(chunks)
+        except OSError:
+            return None
+        finally:
+            os.close(ffd)
 
 
 def match_lines(
@@ -97,8 +124,10 @@ def search(request: dict[str, Any], out: Any) -> None:
     before, after = int(request.get("before", 0)), int(request.get("after", 0))
     skipped = 0
     truncated = False
-    for index, rel in enumerate(request["files"]):
-        data = read_file(rel, int(request.get("max_bytes", 20 << 20)))
+    files = request["files"]
+    reader = Reader(int(request.get("max_bytes", 20 << 20)))
+    for index in sorted(range(len(files)), key=files.__getitem__):
+        data = reader.read(files[index])
         if data is None:
             skipped += 1
             continue
@@ -121,6 +150,7 @@ def search(request: dict[str, Any], out: Any) -> None:
         if want_lines and budget <= 0:
             truncated = True
             break
+    reader.close()
     out.write(json.dumps({"done": True, "skipped": skipped, "truncated": truncated}) + "\n")
 
 

@@ -15,7 +15,7 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pathspec
@@ -30,17 +30,56 @@ _MAX_BRACE_EXPANSIONS = 64
 
 @dataclass(frozen=True)
 class Found:
-    """One visible file: the path to show (``rel``), the symlink-free path to read, its mtime."""
+    """One visible file: the path to show (``rel``) and the symlink-free path to read.
+
+    ``mtime`` is looked up on first use: most walks sort only the few files that matched.
+    """
 
     rel: str
     real: str
-    mtime: float
+    root: Path
+
+    @cached_property
+    def mtime(self) -> float:
+        """Modification time of the file read (0 if it vanished)."""
+        try:
+            return os.lstat(self.root / self.real).st_mtime
+        except OSError:
+            return 0.0
+
+
+class _Spec:
+    """One ignore file: pathspec's matcher, behind a single-regex "does anything match?" test.
+
+    Most paths match no pattern at all; one combined search settles those without asking
+    each pattern in turn (pathspec's exact last-match-wins logic runs only for the rest).
+    """
+
+    def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
+        self.spec = spec
+        self.any: re.Pattern[str] | None = None
+        sources = []
+        for pattern in spec.patterns:
+            regex = getattr(pattern, "regex", None)
+            if getattr(pattern, "include", None) is None or regex is None:
+                continue
+            sources.append(re.sub(r"\(\?P<\w+>", "(?:", regex.pattern))
+        try:
+            self.any = re.compile("|".join(f"(?:{s})" for s in sources) or r"(?!)")
+        except re.error:
+            self.any = None
+
+    def check(self, path: str) -> bool | None:
+        if self.any is not None and self.any.search(path) is None:
+            return None
+        include = self.spec.check_file(path).include
+        return None if include is None else bool(include)
 
 
 class _Ignores:
     """The ``.gitignore`` rules that apply to one folder, deepest last."""
 
-    def __init__(self, specs: tuple[tuple[str, pathspec.GitIgnoreSpec], ...] = ()) -> None:
+    def __init__(self, specs: tuple[tuple[str, _Spec], ...] = ()) -> None:
         self.specs = specs
 
     def with_dir(self, root: Path, dir_rel: str) -> _Ignores:
@@ -52,13 +91,13 @@ class _Ignores:
     def ignored(self, rel: str, is_dir: bool) -> bool:
         for base, spec in reversed(self.specs):
             sub = rel[len(base) + 1 :] if base else rel
-            result = spec.check_file(sub + "/" if is_dir else sub)
-            if result.include is not None:
-                return bool(result.include)
+            result = spec.check(sub + "/" if is_dir else sub)
+            if result is not None:
+                return result
         return False
 
 
-def _load(path: Path) -> pathspec.GitIgnoreSpec | None:
+def _load(path: Path) -> _Spec | None:
     try:
         st = os.lstat(path)
         if not stat.S_ISREG(st.st_mode) or st.st_size > 1 << 20:
@@ -68,7 +107,7 @@ def _load(path: Path) -> pathspec.GitIgnoreSpec | None:
     except OSError:
         return None
     try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
+        return _Spec(pathspec.GitIgnoreSpec.from_lines(lines))
     except (ValueError, TypeError):
         return None
 
@@ -109,7 +148,7 @@ def walk_files(ctx: ToolContext, base_rel: str) -> tuple[list[Found], bool]:
         if stat.S_ISREG(st.st_mode):
             if ctx.guard.is_deny_read(base_rel):
                 return [], False
-            return [Found(base_rel, base_rel, st.st_mtime)], False
+            return [Found(base_rel, base_rel, root)], False
         if not stat.S_ISDIR(st.st_mode):
             return [], False
     found: list[Found] = []
@@ -147,18 +186,20 @@ def _visit(
 ) -> Found | bool:
     """A :class:`Found` for a visible file, ``True`` for a folder to enter, else ``False``."""
     try:
-        st = entry.stat(follow_symlinks=False)
+        is_link = entry.is_symlink()
+        is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+        is_file = not is_link and not is_dir and entry.is_file(follow_symlinks=False)
     except OSError:
         return False
-    if stat.S_ISDIR(st.st_mode):
+    if is_dir:
         return entry.name not in SKIP_DIRS and not ignores.ignored(rel, True)
     if ignores.ignored(rel, False):
         return False
-    if stat.S_ISREG(st.st_mode):
+    if is_file:
         if ctx.guard.is_deny_read(rel):
             return False
-        return Found(rel, rel, st.st_mtime)
-    if stat.S_ISLNK(st.st_mode):
+        return Found(rel, rel, root)
+    if is_link:
         verdict = ctx.guard.check_read(rel)
         real = verdict.resolved
         if not verdict.allowed or real is None or real == ".":
@@ -168,7 +209,7 @@ def _visit(
         except OSError:
             return False
         if stat.S_ISREG(target.st_mode):
-            return Found(rel, real, target.st_mtime)
+            return Found(rel, real, root)
     return False
 
 

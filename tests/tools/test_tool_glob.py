@@ -71,6 +71,13 @@ async def test_link_out_as_path_is_refused(ctx: ToolContext) -> None:
         await run(ctx, "Glob", {"pattern": "*", "path": "../outside"})
 
 
+async def test_path_must_be_a_folder(ctx: ToolContext) -> None:
+    with pytest.raises(ToolError, match="not a folder"):
+        await run(ctx, "Glob", {"pattern": "*", "path": "docs/readme.md"})
+    with pytest.raises(ToolError, match="does not exist"):
+        await run(ctx, "Glob", {"pattern": "*", "path": "nowhere"})
+
+
 async def test_link_inside_is_listed(ctx: ToolContext, project: Path) -> None:
     os.symlink(project / "docs" / "readme.md", project / "docs" / "alias.md")
     out = await run(ctx, "Glob", {"pattern": "docs/*.md"})
