@@ -179,6 +179,8 @@ class ToolRunner:
         decision = self.deps.auto_decider(proposal) if self.deps.auto_decider else None
         if decision is None:
             decision = await self.deps.hub.wait(proposal.id)
+        # A re-diff may have replaced the proposal while it waited: apply what the person saw.
+        proposal = self.deps.queue.get(proposal.id) or proposal
         self.rt.set_state("working")
         self.rt.emit(ProposalDecided(self.rt.name, proposal.id, decision.action, decision.reason))
         self.deps.audit.record(
