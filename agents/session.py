@@ -72,7 +72,9 @@ class AgentSession:
         """Give the agent a task or a reply; starts the loop if it is idle."""
         if self.running:
             # Queued as the next user turn: appended when the loop next talks to the model.
+            # Kept on disk too, so a quit before then does not lose it.
             self._pending_user.append(text)
+            self.rt.save_meta(pending_user=list(self._pending_user))
             self.rt.add_entry("user", text, queued=True)
             return
         self._add_user_text(text)
@@ -207,10 +209,10 @@ class AgentSession:
 
     def _flush_pending_user(self) -> None:
         pending, self._pending_user = self._pending_user, []
-        if pending:
-            self.rt.save_meta(pending_user=[])
         for text in pending:
             self._extend_user(text)
+        if pending:  # only once the texts are in the conversation on disk
+            self.rt.save_meta(pending_user=[])
 
     def _extend_user(self, text: str) -> None:
         """Add ``text`` to the trailing user message, or as a new one (roles must alternate)."""

@@ -1,0 +1,75 @@
+"""Persistence across quit and relaunch: what the person typed is never lost or sent twice, and a
+relaunch resumes only agents that were interrupted mid-task, not ones the person stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from agents.proposal import Decision
+from agents.scripted.server import ScriptedServer
+from tests.engine.repo_fixture import make_repo
+from tests.engine.review_helpers import (
+    AGENT,
+    EDIT,
+    READ,
+    assert_valid_conversation,
+    one_agent,
+    open_ws,
+    until,
+)
+
+BLOCKER = {"tool_use": {"name": "RaiseBlocker", "input": {"text": "Which database for users?"}}}
+ANSWER = "Use Postgres-7d1c"
+
+
+async def test_blocker_answer_sent_while_a_proposal_waits_survives_a_quit(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", with_git=False)
+    scenario = one_agent(
+        {"blocks": [BLOCKER]}, {"blocks": [READ]}, {"blocks": [EDIT]}, {"text": "ok"}
+    )
+    with ScriptedServer(scenario) as srv:
+        ws = open_ws(repo, srv, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send(AGENT, "build the users API")
+        await until(lambda: bool(ws.queue.pending(AGENT)))
+        pending_id = ws.queue.pending(AGENT)[0].id
+        [blocker] = [b for b in ws.blockers() if b.state == "open"]
+        await ws.answer_blocker(blocker.id, ANSWER)  # the agent is busy: the answer is queued
+        await ws.close()  # the person quits before deciding the edit
+
+        again = open_ws(repo, srv, tmp_path / "home")
+        await again.start(watch=False)
+        await again.decide(pending_id, Decision("approve"))
+        rt = again.runtime(AGENT)
+        assert rt.session is not None
+        await until(lambda: len(srv.requests) >= 4)
+        await asyncio.wait_for(rt.session.finished.wait(), 15)
+        sent = json.dumps(srv.requests[-1].body["messages"])
+        assert sent.count(ANSWER) == 1
+        assert_valid_conversation(rt.session.messages)
+        await again.close()
+
+
+async def test_text_sent_while_running_is_kept_across_a_quit(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", with_git=False)
+    with ScriptedServer(one_agent({"blocks": [READ]}, {"blocks": [EDIT]}, {"text": "ok"})) as srv:
+        ws = open_ws(repo, srv, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send(AGENT, "make it NEW")
+        await until(lambda: bool(ws.queue.pending(AGENT)))
+        ws.send(AGENT, "and keep the docstring-5e2a")
+        await ws.close()
+
+        again = open_ws(repo, srv, tmp_path / "home")
+        await again.start(watch=False)
+        await again.decide(again.queue.pending(AGENT)[0].id, Decision("approve"))
+        rt = again.runtime(AGENT)
+        assert rt.session is not None
+        await until(lambda: len(srv.requests) >= 3)
+        await asyncio.wait_for(rt.session.finished.wait(), 15)
+        sent = json.dumps(srv.requests[-1].body["messages"])
+        assert sent.count("keep the docstring-5e2a") == 1
+        assert_valid_conversation(rt.session.messages)
+        await again.close()
