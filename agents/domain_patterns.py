@@ -46,6 +46,8 @@ def _pattern_error(raw: str) -> str | None:
         return f"{raw!r} contains a backslash; use '/' between folders"
     if body.startswith("~"):
         return f"{raw!r} points into a home directory; patterns are relative to the project root"
+    if body.startswith("/") and len(body) > 1 and body[1] != "/":
+        body = body[1:]  # gitignore's root anchor ("/scripts/"), not an absolute path
     if body.startswith("/") or (len(body) >= 2 and body[1] == ":" and body[0].isalpha()):
         return (
             f"{raw!r} is absolute; Domain patterns are relative to the project root"
@@ -172,6 +174,8 @@ def _anchor(pattern: str) -> str:
     """``backend/`` -> ``/backend/``: a pattern starting with a literal name is root-anchored."""
     neg = "!" if pattern.startswith("!") else ""
     body = pattern[len(neg) :]
+    if body.startswith("/"):
+        return pattern  # already anchored at the root
     first = body.split("/", 1)[0]
     if any(ch in first for ch in "*?["):
         return pattern

@@ -126,7 +126,7 @@ def test_empty_domain_matches_nothing() -> None:
 @pytest.mark.parametrize(
     ("patterns", "needle"),
     [
-        (["/etc/"], "absolute"),
+        (["//etc/"], "absolute"),
         (["/"], "absolute"),
         (["C:/code/"], "absolute"),
         (["../other/"], "'..'"),

@@ -188,3 +188,16 @@ def test_protected_extra_and_deny_extra(tree: dict[str, Path]) -> None:
     assert g.check_write("sub/deploy/run.sh").kind == "protected"  # any depth, as in gitignore
     assert g.check_read("data/app.SQLITE").kind == "deny_read"
     assert g.check_write("src/app.py").allowed
+
+
+def test_leading_slash_is_gitignores_root_anchor_not_an_absolute_path(tmp_path: Path) -> None:
+    """``/scripts/`` (as the agent file parser accepts it) must give a working Domain."""
+    from agents.domain import Domain, PathGuard
+
+    domain = Domain(["/scripts/", "/*.md"])
+    assert domain.errors == ()
+    assert domain.matches("scripts/check.sh")
+    assert domain.matches("README.md") and not domain.matches("docs/README.md")
+    guard = PathGuard(tmp_path, ["/scripts/"], agent="delivery-lead")
+    assert guard.check_write("scripts/check.sh").allowed
+    assert not guard.check_write("backend/app.py").allowed
