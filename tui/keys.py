@@ -25,6 +25,12 @@ class KeySpec:
     show: bool = False
     key_display: str | None = None
     priority: bool = False
+    long: str = ""
+
+    @property
+    def help_text(self) -> str:
+        """The longer description the help screen shows."""
+        return self.long or self.description
 
     def binding(self) -> Binding:
         """The Textual binding for this key."""
@@ -71,7 +77,9 @@ def _pane_keys() -> list[KeySpec]:
 MAIN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("desk.approve", "y", "approve", "Approve", "Approval", show=True),
     KeySpec("desk.reject", "n", "reject", "Reject", "Approval", show=True),
-    KeySpec("desk.review", "r", "review", "Review", "Approval"),
+    KeySpec(
+        "desk.review", "r", "review", "Review", "Approval", long="Full review: diff, hunks, edit"
+    ),
     KeySpec(
         "desk.next_pending",
         "right_square_bracket",
@@ -80,13 +88,36 @@ MAIN_KEYS: tuple[KeySpec, ...] = (
         "Approval",
         show=True,
         key_display="]",
+        long="Oldest pending proposal of any agent",
     ),
     *_pane_keys(),
     KeySpec("desk.next_pane", "full_stop", "next_pane", "Next pane", "Panes", key_display="."),
     KeySpec("desk.prev_pane", "comma", "prev_pane", "Previous pane", "Panes", key_display=","),
-    KeySpec("desk.focus_prompt", "i", "focus_prompt", "Message", "Agent"),
-    KeySpec("desk.cycle_mode", "m", "cycle_mode", "Mode", "Agent", show=True),
-    KeySpec("desk.cancel", "x", "cancel_turn", "Stop turn", "Agent"),
+    KeySpec(
+        "desk.focus_prompt",
+        "i",
+        "focus_prompt",
+        "Message",
+        "Agent",
+        long="Type to the agent on screen (esc leaves)",
+    ),
+    KeySpec(
+        "desk.cycle_mode",
+        "m",
+        "cycle_mode",
+        "Mode",
+        "Agent",
+        show=True,
+        long="Cycle the mode: default → acceptEdits → plan",
+    ),
+    KeySpec(
+        "desk.cancel",
+        "x",
+        "cancel_turn",
+        "Stop turn",
+        "Agent",
+        long="Cancel the agent's running turn or command",
+    ),
     KeySpec("desk.toggle_tree", "t", "toggle_side('tree')", "Domain tree", "View"),
     KeySpec("desk.toggle_progress", "p", "toggle_side('progress')", "PROGRESS.md", "View"),
     KeySpec("desk.toggle_blockers", "b", "toggle_side('blockers')", "Blockers", "View", show=True),
@@ -98,15 +129,39 @@ MAIN_KEYS: tuple[KeySpec, ...] = (
 REVIEW_KEYS: tuple[KeySpec, ...] = (
     KeySpec("review.approve", "y", "approve", "Approve", "Review", show=True),
     KeySpec("review.reject", "n", "reject", "Reject", "Review", show=True),
-    KeySpec("review.always", "a", "always", "Always allow", "Review", show=True),
-    KeySpec("review.hunks", "h", "hunks", "Hunks", "Review", show=True),
+    KeySpec(
+        "review.always",
+        "a",
+        "always",
+        "Always",
+        "Review",
+        show=True,
+        long="Approve; always allow this for this agent",
+    ),
+    KeySpec(
+        "review.hunks",
+        "h",
+        "hunks",
+        "Hunks",
+        "Review",
+        show=True,
+        long="Choose hunks (space keeps/drops, y applies the kept)",
+    ),
     KeySpec("review.toggle_hunk", "space", "toggle_hunk", "Toggle hunk", "Review"),
     KeySpec("review.next_hunk", "j", "move_hunk(1)", "Next hunk", "Review"),
     KeySpec("review.prev_hunk", "k", "move_hunk(-1)", "Previous hunk", "Review"),
     KeySpec("review.edit", "e", "edit", "Edit", "Review", show=True),
     KeySpec("review.editor", "E", "external_edit", "Edit in $EDITOR", "Review"),
     KeySpec("review.save_edit", "ctrl+s", "save_edit", "Keep the edit", "Review"),
-    KeySpec("review.split", "d", "toggle_split", "Split view", "Review", show=True),
+    KeySpec(
+        "review.split",
+        "d",
+        "toggle_split",
+        "Split",
+        "Review",
+        show=True,
+        long="Unified ↔ side-by-side diff",
+    ),
     KeySpec("review.rediff", "R", "rediff", "Re-diff", "Review"),
     KeySpec("review.back", "escape", "back", "Back", "Review", show=True, key_display="esc"),
 )
@@ -142,10 +197,7 @@ def validate_keymap(keymap: Mapping[str, object]) -> tuple[dict[str, str], list[
 
 def display_keys(spec: KeySpec, keymap: Mapping[str, str]) -> str:
     """How the help screen shows the keys of ``spec`` under ``keymap``."""
-    keys = keymap.get(spec.id)
-    if keys is None:
-        return spec.key_display or _pretty(spec.keys)
-    return _pretty(keys)
+    return _pretty(keymap.get(spec.id, spec.keys))
 
 
 _NAMES = {

@@ -24,7 +24,7 @@ or api_key / base_url in ~/.config/agentdesk/config.yaml; then restart agentdesk
 Never put a key in a file inside the repository: agentdesk ignores it there.
 
 Themes: ctrl+p → "theme"; the choice is saved in your user config. Your own themes go in
-~/.config/agentdesk/themes/*.yaml. Keys: remap any binding id below under keymap: in the
+~/.config/agentdesk/themes/*.yaml. Keys: remap any binding id above under keymap: in the
 user config, e.g.  keymap: {desk.approve: "a"}.
 """
 
@@ -45,7 +45,7 @@ def help_content(keymap: Mapping[str, str]) -> Content:
         parts.append((section, "bold $accent"))
         for spec in specs:
             shown = keys.display_keys(spec, keymap)
-            description = spec.description
+            description = spec.help_text
             if spec.id == "desk.pane_1":
                 shown, description = "1 … 9", "Agent pane N (when not typing)"
             elif spec.id == "desk.pane_alt_1":
@@ -55,7 +55,7 @@ def help_content(keymap: Mapping[str, str]) -> Content:
             seen.add(spec.id)
             parts.append("\n")
             parts.append((f"  {shown:<16}", "bold"))
-            parts.append(f"{description:<34}")
+            parts.append(f"{description:<52} ")
             parts.append((spec.id, "dim"))
     parts.append("\n\n")
     parts.append((_ABOUT, ""))

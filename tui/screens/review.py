@@ -34,7 +34,7 @@ class ReviewScreen(ReviewBase):
         yield Static(markup=False, id="review-checks")
         yield Static(markup=False, id="review-stale")
         yield VerticalScroll(id="review-body")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Render the proposal."""
