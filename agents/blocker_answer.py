@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from agents.blockers import BlockerBook
 from agents.progress import Blocker, ProgressFile
@@ -51,3 +52,20 @@ def answer_blocker(
     book.record_answer(blocker_id, answer)
     progress.load()
     return blocker
+
+
+def commit_answer(git: Any, blocker: Blocker) -> str | None:
+    """Commit the person's PROGRESS.md change on its own, so no agent's commit sweeps it in.
+
+    Blocking (git): call from a worker thread. Returns the commit sha, or ``None`` without git
+    or when there was nothing to commit.
+    """
+    if git is None or not git.available:
+        return None
+    info = git.commit_paths(
+        [PROGRESS],
+        agent="person",
+        proposal_id=f"answer-{blocker.id}",
+        summary=f"answer blocker {blocker.id}",
+    )
+    return info.sha if info.committed else None

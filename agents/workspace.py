@@ -298,12 +298,17 @@ class Workspace:
 
     async def answer_blocker(self, blocker_id: str, answer: str) -> None:
         """Answer a blocker: mark it resolved in PROGRESS.md and send the answer to its agent."""
-        from agents.blocker_answer import answer_blocker
+        from agents.blocker_answer import answer_blocker, commit_answer
         from agents.blockers import answer_message
 
         blocker = await asyncio.to_thread(
             answer_blocker, self.root, self.progress, self.blocker_book, blocker_id, answer
         )
+        if self.config.commit_mode != "off":
+            try:
+                await asyncio.to_thread(commit_answer, self.git, blocker)
+            except Exception as exc:  # the answer is written; the commit is a courtesy
+                self.warnings.append(f"git commit of the blocker answer failed: {exc}")
         self.bus.emit(BlockerAnswered(blocker.agent or "", blocker_id, answer))
         if blocker.agent and blocker.agent in self._by_name:
             self.send(blocker.agent, answer_message(blocker, answer))

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from agents.scripted.server import ScriptedServer
-from tests.engine.repo_fixture import agentdesk_env, make_repo, run_agentdesk
+from tests.engine.repo_fixture import agentdesk_env, git, make_repo, run_agentdesk
 
 SCENARIO = {
     "agents": {
@@ -77,6 +77,9 @@ def test_blocker_raised_by_agent_is_answered_from_the_shell(tmp_path: Path) -> N
         assert out.returncode == 0, out.stderr
         assert _status(repo, env)["blockers"][0]["state"] == "resolved"
         assert "Postgres" in (repo / "PROGRESS.md").read_text()
+        # The person's answer is committed on its own, never swept into an agent's commit.
+        assert git(repo, "status", "--porcelain", "--", "PROGRESS.md") == ""
+        assert "answer blocker" in git(repo, "log", "-1", "--format=%s")
 
         out = run_agentdesk(["run", "backend-architect", str(repo), "--prompt", "continue"], env)
         assert out.returncode == 0, out.stderr

@@ -45,6 +45,15 @@ def run(args: argparse.Namespace) -> int:
     except BlockerNotFound as exc:
         print(f"agentdesk blockers: {exc}", file=sys.stderr)
         return 1
+    if ws.config.commit_mode != "off":
+        from agents.blocker_answer import commit_answer
+        from agents.vcs import GitWriter
+
+        git = GitWriter(ws.root, state_dir=ws.state_dir, author=ws.config.author_for)
+        try:
+            commit_answer(git, blocker)
+        finally:
+            git.close()
     if blocker.agent and blocker.agent in {rt.name for rt in ws.runtimes}:
         rt = ws.runtime(blocker.agent)
         assert rt.session is not None
