@@ -81,8 +81,10 @@ class AgentSession:
         self.start()
 
     def queue_user_message(self, text: str) -> None:
-        """Persist ``text`` as the next user message without running the agent now."""
+        """Persist ``text`` as the next user message without running the agent now (a relaunch
+        of the desk resumes the agent with it)."""
         self._add_user_text(text)
+        self.rt.save_meta(halted="")
 
     def start(self) -> None:
         """Run the loop (resume included) in a task."""
@@ -105,7 +107,10 @@ class AgentSession:
             await asyncio.gather(self.task, return_exceptions=True)
 
     def needs_resume(self) -> bool:
-        """True when the conversation ends mid-task (a user turn or open tool calls)."""
+        """True when the conversation ends mid-task (a user turn or open tool calls) because the
+        desk stopped, not because the agent was halted (cancel, error, budget, maxTurns)."""
+        if self.rt.store.load_meta().get("halted"):
+            return False
         if self._pending_user:
             return True
         if not self.messages:
@@ -135,7 +140,7 @@ class AgentSession:
         self.rt.store.append_message(message)
 
     async def _run(self) -> None:
-        self.rt.save_meta(running=True)
+        self.rt.save_meta(running=True, halted="")
         self.rt.set_state("working")
         try:
             await self._loop()
@@ -146,11 +151,13 @@ class AgentSession:
             await cancel_pending(self.runner, "turn cancelled by the person")
             self.rt.add_entry("notice", "cancelled")
             self.rt.set_state("idle", "cancelled")
+            self._halt("cancelled")
         except Exception as exc:  # the loop must never die silently
             self.last_error = _safe_message(exc)
             self.rt.emit(AgentError(self.rt.name, self.last_error))
             self.rt.add_entry("error", self.last_error)
             self.rt.set_state("error", self.last_error)
+            self._halt("error")
         finally:
             if not self._shutting_down:
                 self.rt.save_meta(running=False)
@@ -181,10 +188,12 @@ class AgentSession:
             if self.rt.over_budget:
                 self.rt.add_entry("notice", f"paused: budget ${self.rt.budget_usd:.2f} reached")
                 self.rt.set_state("paused", "budget reached")
+                self._halt("budget")
                 return
             if max_turns is not None and turns >= max_turns:
                 self.rt.add_entry("notice", f"stopped: maxTurns ({max_turns}) reached")
                 self.rt.set_state("idle", "maxTurns reached")
+                self._halt("maxTurns")
                 return
             turns += 1
             try:
@@ -200,12 +209,20 @@ class AgentSession:
                 self.rt.emit(AgentError(self.rt.name, exc.message))
                 self.rt.add_entry("error", exc.message)
                 self.rt.set_state("error", exc.message)
+                self._halt("error")
                 return
             cut_calls = 0
             self._append({"role": "assistant", "content": result.content})
             self.rt.emit(TurnEnded(self.rt.name, turns, result.stop_reason))
             if result.stop_reason == "max_tokens":
                 self.rt.add_entry("notice", "the reply was cut at the output limit")
+
+    def _halt(self, why: str) -> None:
+        """The loop stopped short of the task's end: a relaunch must not restart it on its own.
+        Text the person queued meanwhile joins the conversation now, ahead of their next one."""
+        if self._pending_user and not (self.messages and _tool_uses(self.messages[-1])):
+            self._flush_pending_user()
+        self.rt.save_meta(halted=why)
 
     def _flush_pending_user(self) -> None:
         pending, self._pending_user = self._pending_user, []

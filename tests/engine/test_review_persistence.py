@@ -73,3 +73,66 @@ async def test_text_sent_while_running_is_kept_across_a_quit(tmp_path: Path) -> 
         assert sent.count("keep the docstring-5e2a") == 1
         assert_valid_conversation(rt.session.messages)
         await again.close()
+
+
+async def test_an_agent_the_person_cancelled_is_not_restarted_by_a_relaunch(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "repo", with_git=False)
+    with ScriptedServer(one_agent({"blocks": [READ]}, {"blocks": [EDIT]}, {"text": "ok"})) as srv:
+        ws = open_ws(repo, srv, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send(AGENT, "make it NEW")
+        await until(lambda: bool(ws.queue.pending(AGENT)))
+        ws.send(AGENT, "and add a docstring-91f0")  # queued while busy, then the person cancels
+        ws.cancel(AGENT)
+        rt = ws.runtime(AGENT)
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        await ws.close()
+        calls = len(srv.requests)
+
+        again = open_ws(repo, srv, tmp_path / "home")
+        await again.start(watch=False)
+        rt = again.runtime(AGENT)
+        assert rt.session is not None
+        await asyncio.sleep(0.5)
+        assert not rt.session.running
+        assert len(srv.requests) == calls  # no model call the person did not ask for
+        assert again.queue.pending() == []
+        # The next message carries on, with the queued text in order before it.
+        again.send(AGENT, "go on-33aa")
+        await asyncio.wait_for(rt.session.finished.wait(), 15)
+        sent = json.dumps(srv.requests[-1].body["messages"])
+        assert sent.count("docstring-91f0") == 1
+        assert sent.index("docstring-91f0") < sent.index("go on-33aa")
+        assert_valid_conversation(rt.session.messages)
+        await again.close()
+
+
+async def test_an_agent_stopped_by_an_error_waits_for_the_person_after_a_relaunch(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "repo", with_git=False)
+    scenario = one_agent({"text": "hi", "fault": {"kind": "r401", "times": 1}})
+    with ScriptedServer(scenario) as srv:
+        ws = open_ws(repo, srv, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send(AGENT, "go")
+        rt = ws.runtime(AGENT)
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        assert rt.state == "error"
+        await ws.close()
+
+        again = open_ws(repo, srv, tmp_path / "home")
+        await again.start(watch=False)
+        await asyncio.sleep(0.5)
+        assert len(srv.requests) == 1
+        rt = again.runtime(AGENT)
+        assert rt.session is not None and not rt.session.running
+        again.send(AGENT, "the key is fixed, try again")
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        assert rt.state == "idle" and len(srv.requests) == 2
+        assert_valid_conversation(rt.session.messages)
+        await again.close()
