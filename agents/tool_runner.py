@@ -118,7 +118,7 @@ class ToolRunner:
                 outcome = await tool.run(self.ctx, args)
             except ToolError as exc:
                 return ToolOutcome(str(exc), is_error=True)
-            if not outcome.is_error and name == "Read":
+            if not outcome.is_error and self._untrusted(name, args):
                 self.ctx.untrusted_read = True
             return outcome
         try:
@@ -216,6 +216,22 @@ class ToolRunner:
                 self.deps.rules.allow_edits(self.rt.name)
         self.rt.add_entry("decision", "approved", proposal_id=proposal.id)
         return await self.deps.applier.apply(self.rt, proposal, decision)
+
+    def _untrusted(self, name: str, args: Any) -> bool:
+        """Content the agent does not own: a file outside its Domain, or grep output.
+
+        Reading its own files is routine; text from elsewhere may carry instructions (T60), so
+        proposals that follow it are marked.
+        """
+        if name == "Grep":
+            return True
+        if name != "Read":
+            return False
+        try:
+            rel = self.ctx.guard.normalise(str(getattr(args, "file_path", "")))
+        except Exception:
+            return True
+        return not self.ctx.guard.domain.matches(rel)
 
     def _deny(self, tool_use_id: str, name: str, reason: str) -> ToolOutcome:
         self.rt.emit(ToolDenied(self.rt.name, tool_use_id, name, reason))

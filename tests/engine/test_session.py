@@ -229,3 +229,48 @@ async def test_max_tokens_inside_a_tool_call_asks_for_smaller_steps(
         sent = str(server.requests[-1].body["messages"])
         assert "smaller steps" in sent
         await ws.close()
+
+
+async def test_only_reads_outside_the_domain_mark_later_proposals(
+    repo: Path, tmp_path: Path
+) -> None:
+    """Reading its own files is routine; reading the README (not its Domain) taints (T60)."""
+    readme = {"tool_use": {"name": "Read", "input": {"file_path": "PROGRESS.md"}}}
+    scenario = {
+        "agents": {
+            "backend-architect": {
+                "steps": [
+                    {"blocks": [READ]},
+                    {"blocks": [EDIT]},
+                    {"blocks": [readme]},
+                    {
+                        "blocks": [
+                            {
+                                "tool_use": {
+                                    "name": "Write",
+                                    "input": {"file_path": "backend/new.py", "content": "x = 1\n"},
+                                }
+                            }
+                        ]
+                    },
+                    {"text": "Done."},
+                ]
+            }
+        }
+    }
+    with ScriptedServer(scenario) as server:
+        ws = _workspace(repo, server, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send("backend-architect", "go")
+        await _until(lambda: bool(ws.queue.pending()))
+        first = ws.queue.pending()[0]
+        assert "after_untrusted_read" not in first.flags
+        await ws.decide(first.id, Decision("approve"))
+        await _until(lambda: any(p.id != first.id for p in ws.queue.pending()))
+        second = ws.queue.pending()[0]
+        assert "after_untrusted_read" in second.flags
+        await ws.decide(second.id, Decision("reject", reason="no"))
+        rt = ws.runtime("backend-architect")
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        await ws.close()
