@@ -175,7 +175,14 @@ class Applier:
             self._write_all(journal, checked)
             self.fault_point("before_commit_mark")
             try:
-                self.mark_done(proposal.id, proposal.agent, proposal.tool_use_id, rels)
+                self.mark_done(
+                    proposal.id,
+                    proposal.agent,
+                    proposal.tool_use_id,
+                    rels,
+                    after={c.rel: sha256_bytes(c.after) for c in checked},
+                    summary=proposal.summary,
+                )
             except OSError:
                 # Every file is on disk. Without the mark, the journal (or the intent) stays,
                 # and recovery at the next start finds the new contents and marks it done.
@@ -298,14 +305,29 @@ class Applier:
         journal.remove()
         return ApplyError(f"{what}; nothing was written", stale=stale)
 
-    def mark_done(self, proposal_id: str, agent: str, tool_use_id: str, paths: list[str]) -> None:
-        """Durably mark a proposal as applied in full (it will never be written again)."""
+    def mark_done(
+        self,
+        proposal_id: str,
+        agent: str,
+        tool_use_id: str,
+        paths: list[str],
+        *,
+        after: dict[str, str] | None = None,
+        summary: str = "",
+    ) -> None:
+        """Durably mark a proposal as applied in full (it will never be written again).
+
+        ``after`` maps each path to the sha256 of the bytes written (see
+        :func:`agents.journal.record_completion`).
+        """
         jn.record_completion(
             self.state_dir,
             proposal_id=proposal_id,
             agent=agent,
             tool_use_id=tool_use_id,
             paths=paths,
+            after=after,
+            summary=summary,
         )
         with self._done_lock:
             self._done.add(proposal_id)

@@ -251,10 +251,38 @@ def record_intent(
 
 
 def record_completion(
-    state_dir: Path, *, proposal_id: str, agent: str, tool_use_id: str, paths: list[str]
+    state_dir: Path,
+    *,
+    proposal_id: str,
+    agent: str,
+    tool_use_id: str,
+    paths: list[str],
+    after: dict[str, str] | None = None,
+    summary: str = "",
 ) -> None:
-    """Durably note that ``proposal_id`` was applied in full (the done mark)."""
-    _log(state_dir, "done", proposal_id, agent=agent, tool_use_id=tool_use_id, paths=paths)
+    """Durably note that ``proposal_id`` was applied in full (the done mark).
+
+    ``after`` (path → sha256 of the bytes written) and ``summary`` let the next start commit a
+    change that a crash kept from its commit (:mod:`agents.leftovers`).
+    """
+    extra: dict[str, Any] = {}
+    if after is not None:
+        extra["after"] = after
+    if summary:
+        extra["summary"] = summary
+    _log(state_dir, "done", proposal_id, agent=agent, tool_use_id=tool_use_id, paths=paths, **extra)
+
+
+def record_commit_checked(state_dir: Path, *, proposal_id: str, outcome: str) -> None:
+    """Note that the start-up check of ``proposal_id``'s commit is settled (never redone)."""
+    _log(state_dir, "commit_checked", proposal_id, outcome=outcome)
+
+
+def load_commit_checked(state_dir: Path) -> set[str]:
+    """Proposal ids whose start-up commit check is settled."""
+    return {
+        str(r["proposal_id"]) for r in _apply_log(state_dir) if r.get("kind") == "commit_checked"
+    }
 
 
 def record_settled(state_dir: Path, *, proposal_id: str) -> None:

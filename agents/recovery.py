@@ -77,7 +77,13 @@ def _settle_intent(applier: Applier, intent: dict[str, Any]) -> str:
         why = getattr(exc, "reason", exc)
         return f"Recovery of {pid} could not check {rel} ({why}); it was left as it is"
     if now is not None and now == intent.get("after_sha256"):
-        applier.mark_done(pid, str(intent.get("agent")), str(intent.get("tool_use_id")), [rel])
+        applier.mark_done(
+            pid,
+            str(intent.get("agent")),
+            str(intent.get("tool_use_id")),
+            [rel],
+            after={rel: str(now)},
+        )
         return f"Recovered {pid}: an interrupted apply of {rel} had completed"
     jn.record_settled(applier.state_dir, proposal_id=pid)
     if now == intent.get("before_sha256"):
@@ -131,7 +137,13 @@ def _settle(applier: Applier, journal: jn.Journal) -> str:
                 "and recovery will try again at the next start"
             )
     if forward:
-        applier.mark_done(pid, journal.agent, journal.tool_use_id, [f.rel for f in journal.files])
+        applier.mark_done(
+            pid,
+            journal.agent,
+            journal.tool_use_id,
+            [f.rel for f in journal.files],
+            after={f.rel: f.after_sha256 for f in journal.files},
+        )
         journal.remove()
         return f"Recovered {pid}: completed an interrupted apply of {what}"
     journal.remove()

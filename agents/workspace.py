@@ -201,6 +201,9 @@ class Workspace:
             self.warnings.append(line)
             self.bus.emit(RecoveryReport("", line))
         self.applier.git = await asyncio.to_thread(self._make_git)
+        for agent, line in await asyncio.to_thread(self._leftovers):
+            self.warnings.append(line)
+            self.bus.emit(RecoveryReport(agent, line))
         self.reload_progress()
         if watch:
             self._tasks.append(asyncio.ensure_future(self._watch_progress()))
@@ -213,6 +216,14 @@ class Workspace:
                     continue
                 if self.has_credentials or self.queue.pending(rt.name):
                     session.start()
+
+    def _leftovers(self) -> list[tuple[str, str]]:
+        """Calls a crash interrupted, and applied changes it kept from their commit (T19)."""
+        from agents.leftovers import commit_leftovers, interrupted_calls
+
+        return interrupted_calls(self.ledger, self.state_dir) + commit_leftovers(
+            self.root, self.state_dir, self.git, self.config.commit_mode
+        )
 
     def _make_git(self) -> Any:
         from agents.vcs import GitWriter

@@ -160,6 +160,8 @@ def _describe(event: Any) -> str | None:
         return f"… {event.reason}; retry {event.attempt} in {event.delay:.1f} s"
     if kind == "agent_error":
         return f"error: {event.message}"
+    if kind == "recovery_report":
+        return f"recovered: {event.message}"
     if kind == "tool_result" and event.is_error:
         return f"  result: {event.content.splitlines()[0] if event.content else ''}"
     return None
