@@ -81,7 +81,27 @@ class ChangeApplier:
         )
         if proposal.is_command and proposal.command is not None:
             return await self._run_command(rt, proposal)
-        return await self._write(rt, proposal, decision)
+        # A write runs in a thread and cannot be stopped half-way: a cancel (or quit) waits for
+        # it, so the model's result, the events and the queue all say what really happened.
+        task = asyncio.ensure_future(self._write(rt, proposal, decision))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            while not task.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.shield(task)
+            outcome = task.result()
+            self.ledger.record(
+                rt.name,
+                proposal.tool_use_id,
+                {
+                    "type": "tool_result",
+                    "tool_use_id": proposal.tool_use_id,
+                    "content": outcome.content,
+                    "is_error": outcome.is_error,
+                },
+            )
+            raise
 
     async def _run_command(self, rt: AgentRuntime, proposal: Proposal) -> ToolOutcome:
         from agents.tools.bash import run_command
@@ -89,7 +109,11 @@ class ChangeApplier:
         timeout_ms = proposal.input.get("timeout")
         timeout_s = min(float(timeout_ms) / 1000.0, 600.0) if timeout_ms else 120.0
         self._mark(proposal.id, "approved")
-        outcome = await run_command(proposal.command or "", cwd=self.root, timeout_s=timeout_s)
+        try:
+            outcome = await run_command(proposal.command or "", cwd=self.root, timeout_s=timeout_s)
+        except asyncio.CancelledError:
+            self._mark(proposal.id, "failed", "cancelled while running")
+            raise
         self._mark(proposal.id, "applied")
         rt.emit(ProposalApplied(rt.name, proposal.id, ()))
         return outcome
