@@ -95,7 +95,8 @@ async def _run(args: argparse.Namespace) -> int:
     finally:
         await ws.close()
     printer.end()
-    if rt.state in ("idle", "done"):
+    # "idle" with a detail is a stop short of the end (maxTurns reached, cancelled).
+    if rt.state == "done" or (rt.state == "idle" and not rt.state_detail):
         return 0
     reason = session.last_error or rt.state_detail or rt.state
     print(f"agentdesk run: {args.agent} did not finish: {reason}", file=sys.stderr)
