@@ -207,3 +207,26 @@ async def test_invalid_agent_files_and_warnings_shown_at_start(tmp_path: Path) -
         assert ".claude/agents/bad.md:3: duplicate key 'name'" in notes
         assert "api_key ignored" in notes
         assert "1 invalid agent file" in plain(app.screen.query_one("#summary", Static))
+
+
+async def test_results_join_their_calls_and_rejections_are_not_check_marks(tmp_path: Path) -> None:
+    from tui.widgets.entries import TextBlock
+
+    ws = make_workspace(tmp_path, entries=False)
+    rt = ws.runtimes[0]
+    rt.entries = [
+        FakeEntry("tool_call", "Edit backend/app.py", {"tool": "Edit", "id": "tu-1"}),
+        FakeEntry("proposal", "Edit backend/app.py", {"proposal_id": "p-gone"}),
+        FakeEntry("decision", "rejected: keep OLD", {"proposal_id": "p-gone"}),
+        FakeEntry(
+            "tool_result", "rejected by the person: keep OLD", {"id": "tu-1", "is_error": True}
+        ),
+        FakeEntry("decision", "approved", {}),
+    ]
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        tools = list(app.screen.query(ToolBlock))
+        assert len(tools) == 1 and tools[0].result == "rejected by the person: keep OLD"
+        decisions = [plain(b) for b in app.screen.query(TextBlock) if b.kind == "decision"]
+        assert decisions == ["✗ rejected: keep OLD", "✓ approved"]

@@ -153,3 +153,49 @@ async def test_real_workspace_crash_report_has_no_key(tmp_path: Path) -> None:
         assert CANARY not in report
         for value in vars(app).values():
             assert CANARY not in repr(value)
+
+
+FIRST_FRAME_SCRIPT = """
+import asyncio, sys
+from pathlib import Path
+from agents.workspace import Workspace
+from tui.app import DeskApp
+
+seen = {}
+
+class Probe(DeskApp):
+    def _on_mount(self, event) -> None:  # runs before DeskApp.on_mount (Textual walks the MRO)
+        self.call_after_refresh(lambda: seen.setdefault("first", "anthropic" in sys.modules))
+
+async def main() -> None:
+    ws = Workspace.open(Path(sys.argv[1]), env={"ANTHROPIC_API_KEY": "sk-x", "HOME": sys.argv[2]})
+    app = Probe(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(400):
+            await pilot.pause(0.02)
+            if "anthropic" in sys.modules:
+                break
+        seen["later"] = "anthropic" in sys.modules
+    print(seen["first"], seen["later"])
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.timeout(60)
+def test_anthropic_is_imported_only_after_the_first_frame(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = make_repo(tmp_path / "repo")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_SCRIPT, str(repo), str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=50,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "True"]

@@ -26,6 +26,8 @@ async def loaded(pilot: object, tree: DomainTree, node: object = None) -> list[s
 
 async def test_tree_shows_only_the_domain_and_respects_gitignore(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
+    (ws.root / ".claude" / "agents").mkdir(parents=True)
+    (ws.root / ".claude" / "agents" / "card.tsx").write_text("x")  # protected, even for *.tsx
     app = RecordingDesk(ws)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
@@ -41,6 +43,7 @@ async def test_tree_shows_only_the_domain_and_respects_gitignore(tmp_path: Path)
         await pilot.pause(0.2)
         names = await loaded(pilot, tree)
         assert "frontend" in names and ".gitignore" not in names and "PROGRESS.md" not in names
+        assert ".claude" not in names
 
 
 async def test_tree_badges(tmp_path: Path) -> None:

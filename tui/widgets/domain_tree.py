@@ -19,6 +19,7 @@ from textual.widgets import DirectoryTree
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 
+from agents.protected import fold_parts, protected_reason
 from agents.sanitize import sanitize
 from tui.widgets.facade import DomainLike
 
@@ -100,8 +101,8 @@ class DomainTree(DirectoryTree):
             if path.name in ALWAYS_HIDDEN:
                 continue
             rel = self._rel(path) if not path.is_symlink() else None
-            if rel is None:
-                continue
+            if rel is None or protected_reason(fold_parts(rel)) is not None:
+                continue  # agents never write protected paths, whatever the Domain says
             is_dir = self._safe_is_dir(path)
             if self.gitignore.ignored(rel + "/" if is_dir else rel):
                 continue

@@ -13,10 +13,15 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from agents.proposal import RISK_FLAGS
 from agents.sanitize import sanitize
 from tui.widgets.messages import ReviewRequested
 from tui.widgets.safe import tail, untrusted
 
+#: Risk flags worth a line in the transcript; the review screen states every flag.
+BLOCK_FLAGS = frozenset(
+    {"outside_domain", "protected", "shared", "destructive", "dirty", "hidden_chars", "binary"}
+)
 #: Lines shown while an assistant block streams (the rest appears when the block finishes).
 STREAM_TAIL_LINES = 40
 #: Lines of a tool result shown when expanded.
@@ -39,8 +44,12 @@ class TextBlock(Static):
         self.set_text(text)
 
     def set_text(self, text: str) -> None:
-        """Show ``text`` (untrusted) with the kind's mark."""
+        """Show ``text`` (untrusted) with the kind's mark (a rejection is not a check mark)."""
         mark = _KIND_MARK.get(self.kind, "·")
+        rejected = self.kind == "decision" and text.startswith("rejected")
+        self.set_class(rejected, "-rejected")
+        if rejected:
+            mark = "✗"
         self.update(Content.assemble((f"{mark} ", "bold"), untrusted(text)))
 
 
@@ -137,8 +146,9 @@ class ProposalBlock(Static, can_focus=True):
         self.summary = summary
         self.set_class(state in ("pending", "stale"), "-pending")
         parts: list[Content | str | tuple[str, str]] = [untrusted(summary, "bold")]
-        if flags:
-            parts.append(("  ⚠ " + ", ".join(flags), "$warning"))
+        shown = [RISK_FLAGS.get(f, f) for f in flags if f in BLOCK_FLAGS]
+        if shown:
+            parts.append(("\n⚠ " + "; ".join(shown), "$warning"))
         if preview:
             parts.append("\n")
             parts.append(diff_preview(preview, self.PREVIEW_LINES))

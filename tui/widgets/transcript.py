@@ -44,6 +44,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._stream: AssistantBlock | None = None
         self._proposals: dict[str, ProposalBlock] = {}
         self._banner: Widget | None = None
+        self._open_tools: dict[str, ToolBlock] = {}
 
     @property
     def block_count(self) -> int:
@@ -101,6 +102,7 @@ class Transcript(VerticalScroll, can_focus=True):
             if child is not self._banner:
                 child.remove()
         self._proposals.clear()
+        self._open_tools.clear()
         self._stream = None
         self._last = None
         self._count = 0
@@ -130,16 +132,22 @@ class Transcript(VerticalScroll, can_focus=True):
         self.scroll_end(animate=False, immediate=False)
 
     def _blocks_for(self, entries: list[EntryLike], attach_to: ToolBlock | None) -> list[Widget]:
+        """Blocks for ``entries``; a tool result joins its call (by id, else the call just
+        before it)."""
         widgets: list[Widget] = []
         pending_tool = attach_to
         for entry in entries:
             meta: dict[str, Any] = dict(entry.meta)
-            if entry.kind == "tool_result" and pending_tool is not None:
-                pending_tool.set_result(entry.text, is_error=bool(meta.get("is_error")))
-                pending_tool = None
-                continue
+            if entry.kind == "tool_result":
+                call = self._open_tools.pop(str(meta.get("id", "")), None) or pending_tool
+                if call is not None and call.result is None:
+                    call.set_result(entry.text, is_error=bool(meta.get("is_error")))
+                    pending_tool = None
+                    continue
             block = self._block(entry, meta)
             pending_tool = block if isinstance(block, ToolBlock) else None
+            if isinstance(block, ToolBlock) and meta.get("id") and block.result is None:
+                self._open_tools[str(meta["id"])] = block
             widgets.append(block)
         return widgets
 
@@ -150,7 +158,9 @@ class Transcript(VerticalScroll, can_focus=True):
         if kind == "tool_call":
             return ToolBlock(entry.text, tool=str(meta.get("tool", "")))
         if kind == "tool_result":
-            block = ToolBlock("result", tool=str(meta.get("tool", "")))
+            block = ToolBlock(
+                f"{meta.get('tool') or 'tool'} result", tool=str(meta.get("tool", ""))
+            )
             block.set_result(entry.text, is_error=bool(meta.get("is_error")))
             return block
         if kind == "proposal" and meta.get("proposal_id"):
