@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from agents import policy
 from agents.events import (
+    ProposalApplied,
     ProposalCreated,
     ProposalDecided,
     ProposalFailed,
@@ -81,6 +82,7 @@ class ToolRunner:
         raw = block.get("input")
         stored = self.deps.ledger.get(self.rt.name, tool_use_id)
         if stored is not None:
+            self._settle_queued(tool_use_id, stored)
             return stored
         queued = [p for p in self.deps.queue.pending(self.rt.name) if p.tool_use_id == tool_use_id]
         if queued:  # resumed after a relaunch: the proposal is still waiting for the person
@@ -102,6 +104,19 @@ class ToolRunner:
             "tool_result", outcome.content, tool=name, is_error=outcome.is_error, id=tool_use_id
         )
         return result
+
+    def _settle_queued(self, tool_use_id: str, stored: dict[str, Any]) -> None:
+        """A crash between an apply and its bookkeeping leaves the proposal live in the queue
+        although the ledger settled the call: close it the way the ledger says it ended."""
+        queued = self.deps.queue.find(self.rt.name, tool_use_id)
+        if queued is None or queued.state not in ("pending", "approved"):
+            return
+        if stored.get("is_error"):
+            self.deps.queue.set_state(queued.id, "failed", "interrupted when agentdesk stopped")
+            self.rt.emit(ProposalFailed(self.rt.name, queued.id, "interrupted by a stop"))
+        else:
+            self.deps.queue.set_state(queued.id, "applied")
+            self.rt.emit(ProposalApplied(self.rt.name, queued.id, queued.paths))
 
     async def _outcome(self, tool_use_id: str, name: str, raw: Any) -> ToolOutcome:
         if name not in self.offered():

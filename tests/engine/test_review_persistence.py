@@ -136,3 +136,32 @@ async def test_an_agent_stopped_by_an_error_waits_for_the_person_after_a_relaunc
         assert rt.state == "idle" and len(srv.requests) == 2
         assert_valid_conversation(rt.session.messages)
         await again.close()
+
+
+async def test_a_proposal_applied_just_before_a_crash_leaves_the_queue(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", with_git=False)
+    with ScriptedServer(one_agent({"blocks": [READ]}, {"blocks": [EDIT]}, {"text": "ok"})) as srv:
+        ws = open_ws(repo, srv, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send(AGENT, "make it NEW")
+        await until(lambda: bool(ws.queue.pending(AGENT)))
+        proposal = ws.queue.pending(AGENT)[0]
+        await ws.close()
+        # A later run approved it and died after the write, before its bookkeeping.
+        crashed = open_ws(repo, srv, tmp_path / "home")
+        crashed.ledger.mark_applying(AGENT, proposal.tool_use_id, proposal.id, paths=proposal.paths)
+        crashed.applier.applier.apply(proposal, Decision("approve"), crashed.guards[AGENT])
+        del crashed
+
+        again = open_ws(repo, srv, tmp_path / "home")
+        await again.start(watch=False)
+        rt = again.runtime(AGENT)
+        assert rt.session is not None
+        await until(lambda: len(srv.requests) >= 3)
+        await asyncio.wait_for(rt.session.finished.wait(), 15)
+        assert (repo / "backend" / "app.py").read_text().endswith('return "NEW"\n')
+        assert again.queue.pending() == []  # no ghost waiting for a decision that means nothing
+        assert again.queue.get(proposal.id).state == "applied"  # type: ignore[union-attr]
+        assert rt.state in ("idle", "done")
+        assert_valid_conversation(rt.session.messages)
+        await again.close()
