@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.blockers import BlockerBook
-from agents.progress import Blocker, ProgressFile
+from agents.progress import Blocker, ProgressFile, parse_progress
 from agents.progress_edit import resolve_blocker
 from agents.safe_write import StaleFile, atomic_write, read_nofollow, sha256_bytes
 from agents.textcodec import TextFile
@@ -21,6 +21,10 @@ PROGRESS = "PROGRESS.md"
 
 class BlockerNotFound(LookupError):
     """No blocker has that id (it may have been resolved or edited away)."""
+
+
+class BlockerResolved(LookupError):
+    """The blocker is already resolved: answering it again would send the agent a second answer."""
 
 
 def find_blocker(book: BlockerBook, progress: ProgressFile, blocker_id: str) -> Blocker:
@@ -34,12 +38,27 @@ def find_blocker(book: BlockerBook, progress: ProgressFile, blocker_id: str) -> 
 def answer_blocker(
     root: Path, progress: ProgressFile, book: BlockerBook, blocker_id: str, answer: str
 ) -> Blocker:
-    """Resolve ``blocker_id`` in PROGRESS.md with ``answer``; returns the blocker answered."""
+    """Resolve ``blocker_id`` in PROGRESS.md with ``answer``; returns the blocker answered.
+
+    Raises :class:`BlockerResolved` when the file already says resolved (checked on the bytes the
+    compare-and-swap writes against, so of two racing answers exactly one goes through).
+    """
     blocker = find_blocker(book, progress, blocker_id)
     for _attempt in range(3):
         data = read_nofollow(root, PROGRESS)
         text_file = TextFile.from_bytes(data)
-        new_text = resolve_blocker(text_file.text, blocker_id, answer, datetime.now())
+        now = parse_progress(text_file.text, known_agents=progress.known_agents)
+        state = next((b.state for b in now.blockers if b.id == blocker_id), None)
+        if state is None:
+            raise BlockerNotFound(f"no blocker with id {blocker_id!r} in PROGRESS.md")
+        if state == "resolved":
+            raise BlockerResolved(
+                f"blocker {blocker_id} is already resolved in PROGRESS.md; nothing was sent "
+                f"(to tell @{blocker.agent or 'the agent'} more, send it a message)"
+            )
+        new_text = resolve_blocker(
+            text_file.text, blocker_id, answer, datetime.now(), known_agents=progress.known_agents
+        )
         try:
             atomic_write(
                 root, PROGRESS, text_file.encode(new_text), expected_sha256=sha256_bytes(data)

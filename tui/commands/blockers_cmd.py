@@ -25,14 +25,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """List or answer; exit 1 when the blocker does not exist."""
-    from agents.blocker_answer import BlockerNotFound, answer_blocker
+    """List or answer; exit 1 when the blocker does not exist or is resolved, 2 on a bad config."""
+    from agents.blocker_answer import BlockerNotFound, BlockerResolved, answer_blocker
     from agents.blockers import answer_message
+    from agents.config import ConfigError
+    from agents.pathsyntax import PathRejected
+    from agents.safe_write import StaleFile
     from agents.sanitize import sanitize
     from agents.workspace import Workspace
 
-    ws = Workspace.open(Path(args.path))
+    try:
+        ws = Workspace.open(Path(args.path))
+    except ConfigError as exc:
+        print(sanitize(f"agentdesk blockers: {exc}"), file=sys.stderr)
+        return 2
     if getattr(args, "action", None) != "answer":
+        ws.reload_progress()
         open_blockers = [b for b in ws.blockers() if b.state != "resolved"]
         if not open_blockers:
             print("no open blockers")
@@ -42,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         blocker = answer_blocker(ws.root, ws.progress, ws.blocker_book, args.id, args.text)
-    except BlockerNotFound as exc:
-        print(f"agentdesk blockers: {exc}", file=sys.stderr)
+    except (BlockerNotFound, BlockerResolved, StaleFile, PathRejected, OSError) as exc:
+        print(sanitize(f"agentdesk blockers: {exc}"), file=sys.stderr)
         return 1
     if ws.config.commit_mode != "off":
         from agents.blocker_answer import commit_answer
