@@ -98,6 +98,11 @@ class BlockerBook:
         value = self._entries.get(blocker_id, {}).get("answer")
         return value if isinstance(value, str) else None
 
+    def first_seen(self, blocker_id: str) -> float | None:
+        """When agentdesk first saw ``blocker_id`` (epoch seconds), if it has."""
+        value = self._entries.get(blocker_id, {}).get("first_seen")
+        return float(value) if isinstance(value, (int, float)) else None
+
     def provenance(self, blocker_id: str) -> str:
         """Who wrote the blocker and how, in words; "unverified" when only the file says so."""
         entry = self._entries.get(blocker_id)

@@ -49,7 +49,7 @@ def collect(root: Path) -> dict[str, Any]:
     ]
     blocker_rows = []
     for b in blockers:
-        first = ws.blocker_book.first_seen(b.id) if hasattr(ws.blocker_book, "first_seen") else None
+        first = ws.blocker_book.first_seen(b.id)
         blocker_rows.append(
             {
                 "id": b.id,
