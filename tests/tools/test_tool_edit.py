@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agents.safe_write import sha256_bytes
 from agents.tools.base import ToolContext, ToolError
@@ -134,3 +137,48 @@ async def test_outside_domain_refused_before_reading(ctx: ToolContext) -> None:
         propose(
             ctx, "Edit", {"file_path": "docs/readme.md", "old_string": "hello", "new_string": "x"}
         )
+
+
+_line = st.text(
+    alphabet=st.characters(
+        blacklist_characters="XYZ", blacklist_categories=("Cc", "Cs"), codec="utf-8"
+    )
+    | st.sampled_from("\t "),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(_line, min_size=1, max_size=8),
+    where=st.integers(min_value=0, max_value=7),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    bom=st.booleans(),
+    final=st.booleans(),
+)
+def test_edit_changes_only_the_edited_bytes(
+    ctx: ToolContext,
+    project: Path,
+    lines: list[str],
+    where: int,
+    newline: str,
+    bom: bool,
+    final: bool,
+) -> None:
+    """T17: BOM, line endings and a missing final newline survive; only the edit differs."""
+    lines[where % len(lines)] += "XYZ"
+    text = newline.join(lines) + (newline if final else "")
+    original = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    target = project / "backend" / "prop.txt"
+    target.write_bytes(original)
+    os.chmod(target, 0o750)
+    asyncio.run(run(ctx, "Read", {"file_path": "backend/prop.txt"}))
+    p = propose(
+        ctx, "Edit", {"file_path": "backend/prop.txt", "old_string": "XYZ", "new_string": "Q\nR"}
+    )
+    breaks = len(lines) > 1 or final
+    inserted = ("Q" + (newline if breaks else "\n") + "R").encode()
+    assert p.changes[0].after == original.replace(b"XYZ", inserted)
+    assert p.changes[0].mode == 0o750
