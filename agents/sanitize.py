@@ -41,3 +41,13 @@ def sanitize_command(command: str) -> str:
 def has_hidden(text: str) -> bool:
     """True when ``text`` holds a character :func:`sanitize` would replace."""
     return _BAD.search(text) is not None
+
+
+def inert_json(text: str) -> str:
+    """JSON text (from ``json.dumps``) with every character :func:`sanitize` would replace written
+    as a ``\\uXXXX`` escape: it decodes to the same data and is inert on a terminal.
+
+    ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but passes DEL, C1 controls and
+    bidi marks through raw; those only occur inside JSON strings, where an escape is always valid.
+    """
+    return _BAD.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -28,7 +28,7 @@ from agents.events import (
 )
 from agents.proposal import Decision, Proposal
 from agents.tools import get_tool
-from agents.tools.base import ToolContext, ToolError, ToolOutcome
+from agents.tools.base import PathDenied, ToolContext, ToolError, ToolOutcome
 
 if TYPE_CHECKING:
     from agents.applying import ChangeApplier
@@ -131,6 +131,8 @@ class ToolRunner:
         if tool.read_only:
             try:
                 outcome = await tool.run(self.ctx, args)
+            except PathDenied as exc:  # the guard refused: shown as a denial, like writes
+                return self._deny(tool_use_id, name, str(exc))
             except ToolError as exc:
                 return ToolOutcome(str(exc), is_error=True)
             if not outcome.is_error and self._untrusted(name, args):

@@ -30,6 +30,11 @@ class ToolError(Exception):
     """A tool call that cannot go ahead; the message goes back to the model as ``is_error``."""
 
 
+class PathDenied(ToolError):
+    """The Domain guard refused the path (outside the project or Domain, protected, secret):
+    a denial the person sees as one, not a failure of the tool."""
+
+
 @dataclass
 class ToolContext:
     """Everything a tool may use for one agent: the root, its guard, and what it has read.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from agents.domain import PathRejected, Verdict, split_rel
 from agents.safe_write import read_nofollow, sha256_bytes
-from agents.tools.base import ToolContext, ToolError
+from agents.tools.base import PathDenied, ToolContext, ToolError
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
@@ -33,7 +33,7 @@ def check_read(ctx: ToolContext, path: str) -> str:
     """The symlink-free relative path to read for ``path``, or :class:`ToolError` saying why."""
     verdict = ctx.guard.check_read(path)
     if not verdict.allowed or verdict.rel is None:
-        raise ToolError(verdict.reason)
+        raise PathDenied(verdict.reason)
     return verdict.resolved if verdict.resolved is not None else verdict.rel
 
 
@@ -41,7 +41,7 @@ def check_write(ctx: ToolContext, path: str) -> Verdict:
     """The guard's write verdict for ``path``; a refusal raises :class:`ToolError`."""
     verdict = ctx.guard.check_write(path)
     if not verdict.allowed or verdict.rel is None:
-        raise ToolError(verdict.reason)
+        raise PathDenied(verdict.reason)
     return verdict
 
 

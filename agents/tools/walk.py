@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pathspec
 
-from agents.tools.base import ToolContext, ToolError
+from agents.tools.base import PathDenied, ToolContext, ToolError
 from agents.tools.files import real_root
 
 SKIP_DIRS = frozenset({".git", ".agentdesk"})
@@ -130,7 +130,7 @@ def search_base(ctx: ToolContext, path: str | None) -> str:
         return "."
     verdict = ctx.guard.check_read(path)
     if not verdict.allowed or verdict.rel is None:
-        raise ToolError(verdict.reason)
+        raise PathDenied(verdict.reason)
     resolved = verdict.resolved or verdict.rel
     if resolved != "." and not os.path.lexists(real_root(ctx) / resolved):
         raise ToolError(f"Path does not exist: {verdict.rel}")

@@ -111,10 +111,11 @@ class _Printer:
         self._in_text = False
 
     def __call__(self, event: Any) -> None:
+        from agents.sanitize import inert_json, sanitize
+
         if self.as_json:
-            print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
+            print(inert_json(json.dumps(event.to_json(), ensure_ascii=False)), flush=True)
             return
-        from agents.sanitize import sanitize
 
         kind = event.type
         if kind == "text_delta":
