@@ -34,9 +34,12 @@ def run(args: argparse.Namespace) -> int:
     from agents.sanitize import sanitize
     from agents.workspace import Workspace
 
+    if not Path(args.path).is_dir():
+        print(sanitize(f"agentdesk blockers: {args.path}: not a directory"), file=sys.stderr)
+        return 2
     try:
         ws = Workspace.open(Path(args.path))
-    except ConfigError as exc:
+    except (ConfigError, OSError) as exc:
         print(sanitize(f"agentdesk blockers: {exc}"), file=sys.stderr)
         return 2
     if getattr(args, "action", None) != "answer":

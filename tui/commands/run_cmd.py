@@ -63,12 +63,16 @@ def make_decider(approve: str) -> Any:
 
 async def _run(args: argparse.Namespace) -> int:
     from agents.config import ConfigError
+    from agents.sanitize import sanitize
     from agents.workspace import Workspace
 
+    if not Path(args.path).is_dir():
+        print(sanitize(f"agentdesk run: {args.path}: not a directory"), file=sys.stderr)
+        return 2
     try:
         ws = Workspace.open(Path(args.path))
-    except ConfigError as exc:
-        print(f"agentdesk run: {exc}", file=sys.stderr)
+    except (ConfigError, OSError) as exc:
+        print(sanitize(f"agentdesk run: {exc}"), file=sys.stderr)
         return 2
     names = [rt.name for rt in ws.runtimes]
     if args.agent not in names:

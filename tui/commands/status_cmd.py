@@ -98,14 +98,17 @@ def collect(root: Path) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the status; exit 0 (2 on a configuration error)."""
+    """Print the status; exit 0 (2 on a bad folder or configuration)."""
     from agents.config import ConfigError
     from agents.sanitize import sanitize
 
+    if not Path(args.path).is_dir():
+        print(sanitize(f"agentdesk status: {args.path}: not a directory"), file=sys.stderr)
+        return 2
     try:
         data = collect(Path(args.path))
-    except ConfigError as exc:
-        print(f"agentdesk status: {exc}", file=sys.stderr)
+    except (ConfigError, OSError) as exc:
+        print(sanitize(f"agentdesk status: {exc}"), file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
