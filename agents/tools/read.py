@@ -163,12 +163,16 @@ class ReadTool(Tool):
         head = bytearray()
         with open_chunks(ctx, rel) as (size, chunks):
             last = b""
+            cr_only: bool | None = None
             for chunk in chunks:
                 digest.update(chunk)
                 if len(head) < _SNIFF:
                     head += chunk[: _SNIFF - len(head)]
-                window.feed(chunk)
-                last = chunk[-1:]
+                if cr_only is None:  # old Mac line ends: number the lines all the same
+                    cr_only = b"\r" in chunk and b"\n" not in chunk
+                shown = chunk.replace(b"\r", b"\n") if cr_only else chunk
+                window.feed(shown)
+                last = shown[-1:]
         ctx.read_hashes[rel] = digest.hexdigest()
         if size == 0 and not head:
             return ToolOutcome(f"(The file {rel} exists but is empty.)")

@@ -49,31 +49,43 @@ class Found:
 
 
 class _Spec:
-    """One ignore file: pathspec's matcher, behind a single-regex "does anything match?" test.
+    """One ignore file's patterns, matched as git and rg match them during a walk.
 
-    Most paths match no pattern at all; one combined search settles those without asking
-    each pattern in turn (pathspec's exact last-match-wins logic runs only for the rest).
+    The last pattern that matches the path itself wins (a ``!`` pattern re-includes). A
+    folder pattern such as ``build/`` matches the folder, not the files below it: the walk
+    never enters an ignored folder anyway, and a folder the agent names explicitly
+    (``node_modules/lib``) is searched, as rg does. One combined regex first settles the
+    common case of a path that no pattern matches.
     """
 
     def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
-        self.spec = spec
-        self.any: re.Pattern[str] | None = None
-        sources = []
+        self.rules: list[tuple[re.Pattern[str], bool]] = []
         for pattern in spec.patterns:
             regex = getattr(pattern, "regex", None)
-            if getattr(pattern, "include", None) is None or regex is None:
-                continue
-            sources.append(re.sub(r"\(\?P<\w+>", "(?:", regex.pattern))
+            include = getattr(pattern, "include", None)
+            if include is not None and isinstance(regex, re.Pattern):
+                self.rules.append((regex, bool(include)))
+        sources = [re.sub(r"\(\?P<\w+>", "(?:", regex.pattern) for regex, _ in self.rules]
         try:
-            self.any = re.compile("|".join(f"(?:{s})" for s in sources) or r"(?!)")
+            self.any: re.Pattern[str] | None = re.compile(
+                "|".join(f"(?:{s})" for s in sources) or r"(?!)"
+            )
         except re.error:
             self.any = None
 
     def check(self, path: str) -> bool | None:
+        """True: ignored; False: re-included by a ``!`` pattern; None: no pattern matches."""
         if self.any is not None and self.any.search(path) is None:
             return None
-        include = self.spec.check_file(path).include
-        return None if include is None else bool(include)
+        result = None
+        for regex, include in self.rules:
+            m = regex.search(path)
+            if m is None:
+                continue
+            below = m.groupdict().get("ps_d") is not None and m.end() < len(path)
+            if not below:
+                result = include
+        return result
 
 
 class _Ignores:

@@ -131,6 +131,18 @@ async def test_ignored_binary_and_git_are_skipped(
     assert out.content == "Found 1 file\ndocs/ok.txt"
 
 
+async def test_named_ignored_folder_is_searched(
+    ctx: ToolContext, project: Path, engine: str
+) -> None:
+    (project / ".gitignore").write_text("node_modules/\n*.log\n")
+    (project / "node_modules" / "lib").mkdir(parents=True)
+    (project / "node_modules" / "lib" / "index.js").write_text("needle\n")
+    (project / "node_modules" / "lib" / "debug.log").write_text("needle\n")
+    assert (await run(ctx, "Grep", {"pattern": "needle"})).content == "No files found"
+    out = await run(ctx, "Grep", {"pattern": "needle", "path": "node_modules/lib"})
+    assert out.content == "Found 1 file\nnode_modules/lib/index.js"  # *.log still applies
+
+
 async def test_invalid_regex_is_an_error(ctx: ToolContext, code: Path, engine: str) -> None:
     with pytest.raises(ToolError, match="regex"):
         await run(ctx, "Grep", {"pattern": "(unclosed"})

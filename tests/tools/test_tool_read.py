@@ -61,6 +61,12 @@ async def test_crlf_and_bom_shown_clean(ctx: ToolContext, project: Path) -> None
     assert out.content == "     1\tone\n     2\ttwo"
 
 
+async def test_cr_only_line_ends_are_numbered(ctx: ToolContext, project: Path) -> None:
+    (project / "docs" / "mac.txt").write_bytes(b"one\rtwo\rthree")
+    out = await run(ctx, "Read", {"file_path": "docs/mac.txt"})
+    assert out.content == "     1\tone\n     2\ttwo\n     3\tthree"
+
+
 async def test_empty_file(ctx: ToolContext, project: Path) -> None:
     (project / "docs" / "empty.txt").write_bytes(b"")
     out = await run(ctx, "Read", {"file_path": "docs/empty.txt"})
