@@ -182,6 +182,10 @@ def _other(name: str, args: list[str]) -> str | None:
     many = len(operands) >= _MANY_OPERANDS or any(map(_is_wide, operands))
     if name in ("rmdir", "unlink") and many:
         return f"{name} deletes many entries"
+    if name == "mv" and (many or len(operands) > 2):
+        return (
+            "mv with a wildcard or a path outside the project moves many files or takes them away"
+        )
     if name in ("chmod", "chown", "chgrp") and letters & {"R", "--recursive"}:
         return f"{name} -R changes a whole tree"
     if name in ("npm", "yarn", "pnpm", "cargo", "poetry", "gem") and "publish" in operands:
