@@ -24,7 +24,7 @@ DATA = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(DATA)
 def test_inert_json_round_trips_and_has_no_raw_control(data: object) -> None:
     line = inert_json(json.dumps(data, ensure_ascii=False))
