@@ -33,7 +33,13 @@ STATE_FILE = Path(".agentdesk") / "desk.json"
 class DeskApp(App[None]):
     """``agentdesk [PATH]``: supervise a team of agents in one repository."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")
+    # Every stylesheet loads with the app: the main screen is the default screen, and a default
+    # screen's own CSS_PATH is not read.
+    CSS_PATH: ClassVar = [
+        Path(__file__).with_name("app.tcss"),
+        Path(__file__).parent / "screens" / "main.tcss",
+        Path(__file__).parent / "screens" / "review.tcss",
+    ]
     TITLE = "agentdesk"
     BINDINGS: ClassVar = keys.bindings(keys.APP_KEYS)
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -58,15 +64,20 @@ class DeskApp(App[None]):
         self._main: MainScreen | None = None
         self._saved_theme: str | None = None
         self.startup_problems: list[str] = []
+        # Before the stylesheet is first built: choosing the theme later would restyle the
+        # whole first frame a second time.
+        self._setup_themes()
+        self._setup_keymap()
 
     # -- start-up ----------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        """Themes, keys, the main screen; the engine starts after the first frame."""
-        self._setup_themes()
-        self._setup_keymap()
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the app's first screen (no blank screen painted before it)."""
         self._main = MainScreen(self.workspace, active=self._restore_active())
-        self.push_screen(self._main)
+        return self._main
+
+    def on_mount(self) -> None:
+        """Listen to the engine; it starts after the first frame."""
         self._unsubscribe = self.workspace.bus.subscribe(self._forward_engine_event)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self._after_first_frame)

@@ -6,8 +6,6 @@ PROGRESS.md and the blockers fill in right after it; blocking reads run in threa
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -41,7 +39,6 @@ class MainScreen(ApprovalActions, EngineEvents):
     """Everything the person supervises, on one screen."""
 
     BINDINGS = keys.bindings(keys.MAIN_KEYS)
-    CSS_PATH = Path(__file__).with_name("main.tcss")
 
     def __init__(self, workspace: WorkspaceLike, *, active: int = 0) -> None:
         super().__init__(workspace, active=active)

@@ -5,8 +5,6 @@ hunks, edit before applying, always allow. Returns ``(proposal_id, Decision)`` o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -26,7 +24,6 @@ class ReviewScreen(ReviewBase):
     """Full-screen review of one proposal."""
 
     BINDINGS = keys.bindings(keys.REVIEW_KEYS)
-    CSS_PATH = Path(__file__).with_name("review.tcss")
 
     def compose(self) -> ComposeResult:
         """Title, checks, stale banner, body, footer."""

@@ -7,7 +7,6 @@ printed with their target, never made clickable. Tool calls are one line and exp
 
 from __future__ import annotations
 
-from rich.markdown import Markdown
 from textual import events
 from textual.content import Content
 from textual.message import Message
@@ -72,6 +71,10 @@ class AssistantBlock(Static):
         if streaming:
             self.update(untrusted(tail(text, STREAM_TAIL_LINES)))
         else:
+            # Imported here: rich.markdown pulls in markdown-it and pygments, which the first
+            # frame does not need.
+            from rich.markdown import Markdown
+
             self.update(Markdown(sanitize(text), hyperlinks=False, code_theme="ansi_dark"))
 
 

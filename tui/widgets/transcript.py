@@ -46,6 +46,10 @@ class Transcript(VerticalScroll, can_focus=True):
         self._banner: Widget | None = None
         self._open_tools: dict[str, ToolBlock] = {}
 
+    def on_mount(self) -> None:
+        """Stay at the newest entry as blocks arrive, until the person scrolls up."""
+        self.anchor()
+
     @property
     def block_count(self) -> int:
         """How many entry blocks are mounted (for tests and the DOM budget)."""
@@ -56,7 +60,7 @@ class Transcript(VerticalScroll, can_focus=True):
         if self._banner is not None:
             self._banner.remove()
         self._banner = widget
-        if widget is not None:
+        if widget is not None and self.is_attached:
             self.mount(widget, before=0 if self.children else None)
 
     def sync(self, entries: Sequence[EntryLike], streaming_text: str) -> None:
@@ -129,7 +133,6 @@ class Transcript(VerticalScroll, can_focus=True):
         if new:
             self._last = new[-1]
             self._last_text_len = len(new[-1].text)
-        self.scroll_end(animate=False, immediate=False)
 
     def _blocks_for(self, entries: list[EntryLike], attach_to: ToolBlock | None) -> list[Widget]:
         """Blocks for ``entries``; a tool result joins its call (by id, else the call just
@@ -195,7 +198,6 @@ class Transcript(VerticalScroll, can_focus=True):
                 self.mount(self._stream)
             else:
                 self._stream.set_text(text, streaming=True)
-            self.scroll_end(animate=False, immediate=False)
         elif self._stream is not None:
             self._stream.remove()
             self._stream = None
