@@ -50,6 +50,9 @@ class ChangeApplier:
         self.commit_mode = commit_mode
         self._turn_paths: dict[str, list[tuple[str, str]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Held by a coordination tool from reading PROGRESS.md to writing it, so two agents'
+        #: simultaneous updates do not make the second one stale.
+        self.coordination_lock = asyncio.Lock()
         #: Called after every successful file apply (the workspace tracks PROGRESS.md with it).
         self.on_applied: Callable[[AgentRuntime, Proposal], None] | None = None
 

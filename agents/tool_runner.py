@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agents import policy
+from agents.definition import COORDINATION_TOOLS
 from agents.events import (
     ProposalApplied,
     ProposalCreated,
@@ -28,9 +29,11 @@ from agents.events import (
 )
 from agents.proposal import Decision, Proposal
 from agents.tools import get_tool
-from agents.tools.base import PathDenied, ToolContext, ToolError, ToolOutcome
+from agents.tools.base import PathDenied, Tool, ToolContext, ToolError, ToolOutcome
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from agents.applying import ChangeApplier
     from agents.audit import AuditLog
     from agents.decisions import DecisionHub
@@ -138,10 +141,16 @@ class ToolRunner:
             if not outcome.is_error and self._untrusted(name, args):
                 self.ctx.untrusted_read = True
             return outcome
+        if name in COORDINATION_TOOLS:  # read-modify-write of PROGRESS.md, one agent at a time
+            async with self.deps.applier.coordination_lock:
+                return await self._propose(tool, args, tool_use_id)
+        return await self._propose(tool, args, tool_use_id)
+
+    async def _propose(self, tool: Tool, args: BaseModel, tool_use_id: str) -> ToolOutcome:
         try:
             proposal = tool.propose(self.ctx, args, tool_use_id=tool_use_id)
         except ToolError as exc:
-            return self._deny(tool_use_id, name, str(exc))
+            return self._deny(tool_use_id, tool.name, str(exc))
         return await self._decide(proposal)
 
     async def _decide(self, proposal: Proposal) -> ToolOutcome:
