@@ -57,9 +57,7 @@ def test_anything_but_domain_or_shared_is_denied_in_every_mode(kind: str | None)
 
 
 def test_protected_flag_is_denied_even_in_bypass() -> None:
-    got = decide(
-        mode="bypassPermissions", tool="Edit", verdict_kind="domain", flags=("protected",)
-    )
+    got = decide(mode="bypassPermissions", tool="Edit", verdict_kind="domain", flags=("protected",))
     assert got.action == "deny"
 
 
