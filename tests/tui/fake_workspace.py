@@ -171,6 +171,7 @@ class FakeWorkspace:
         self.closed = False
         self.status = dict(status or {})
         self.rediff_result: Proposal | None = None
+        self.stale: dict[str, list[str]] = {}
 
     async def start(self) -> None:
         self.started = True
@@ -208,7 +209,14 @@ class FakeWorkspace:
 
     async def rediff(self, proposal_id: str) -> Proposal | None:
         self.calls.append(("rediff", proposal_id))
-        return self.rediff_result
+        fresh = self.rediff_result
+        if fresh is not None:
+            self.stale.pop(proposal_id, None)
+            self.queue.items = [fresh if p.id == proposal_id else p for p in self.queue.items]
+        return fresh
+
+    def stale_paths(self, proposal_id: str) -> list[str]:
+        return list(self.stale.get(proposal_id, []))
 
     def cycle_mode(self, agent: str) -> str:
         self.calls.append(("cycle_mode", agent))

@@ -197,3 +197,28 @@ async def test_created_event_for_unknown_agent_is_harmless(tmp_path: Path) -> No
         ws.bus.emit(ProposalCreated("ghost", "p-x", "Bash", "ls"))
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_y_on_a_changed_file_opens_the_review_to_rediff(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    proposal = ws.add_proposal(edit_proposal("backend-architect", "backend/app.py", BEFORE, AFTER))
+    ws.stale[proposal.id] = ["backend/app.py"]
+    ws.rediff_result = edit_proposal(
+        "backend-architect", "backend/app.py", BEFORE + "# mine\n", AFTER + "# mine\n"
+    )
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert decisions(ws) == []
+        stale = review.query_one("#review-stale", Static)
+        assert stale.display and "backend/app.py changed since this diff" in plain(stale)
+        await pilot.press("R")
+        await pilot.pause(0.1)
+        assert not stale.display
+        await pilot.press("y")
+        await pilot.pause()
+        assert decisions(ws) == [(proposal.id, Decision("approve"))]

@@ -199,3 +199,42 @@ def test_anthropic_is_imported_only_after_the_first_frame(tmp_path: Path) -> Non
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.timeout(90)
+async def test_changed_file_is_stale_and_rediffed_on_the_real_engine(tmp_path: Path) -> None:
+    from tui.screens.review import ReviewScreen
+
+    repo = make_repo(tmp_path / "repo")
+    page = repo / "frontend" / "page.tsx"
+    edit = {
+        "tool_use": {
+            "name": "Edit",
+            "input": {
+                "file_path": "frontend/page.tsx",
+                "old_string": "null",
+                "new_string": "'page'",
+            },
+        }
+    }
+    read = {"tool_use": {"name": "Read", "input": {"file_path": "frontend/page.tsx"}}}
+    steps = [{"blocks": [read]}, {"blocks": [edit]}, {"text": "ok"}]
+    scenario = {"agents": {"frontend-architect": {"steps": steps}}}
+    with ScriptedServer(scenario) as server:
+        ws = open_workspace(repo, server, tmp_path / "home")
+        app = RecordingDesk(ws, start_engine=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("2", "i", *"fill the page", "enter")
+            await until(pilot, lambda: bool(ws.queue.pending()))
+            page.write_text(page.read_text() + "// the person's line\n")
+            await pilot.press("escape", "y")
+            await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            review = app.screen
+            assert isinstance(review, ReviewScreen)
+            await until(pilot, lambda: review.stale)
+            await pilot.press("R")
+            await until(pilot, lambda: not review.stale)
+            await pilot.press("y")
+            await until(pilot, lambda: "'page'" in page.read_text())
+        assert page.read_text().endswith("// the person's line\n")

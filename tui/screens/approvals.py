@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import work
 
 from agents.proposal import Decision, Proposal
@@ -42,10 +44,24 @@ class ApprovalActions(DeskBase):
         """``y``: apply the proposal in focus (a destructive one asks again; a stale one
         opens the review to re-diff)."""
         proposal = self.focused_proposal()
-        if proposal is None:
-            return
-        if proposal.state == "stale":
-            self.notify("This proposal is stale: review it to re-diff.", severity="warning")
+        if proposal is not None:
+            self._approve_checked(proposal)
+
+    @work(group="approve", exclusive=True, exit_on_error=False)
+    async def _approve_checked(self, proposal: Proposal) -> None:
+        """Approve unless the file changed since the diff was made (checked off the UI
+        thread); a stale proposal opens the review, which offers to re-diff."""
+        stale = proposal.state == "stale"
+        if not stale and proposal.changes:
+            try:
+                stale = bool(await asyncio.to_thread(self.workspace.stale_paths, proposal.id))
+            except Exception:  # cannot tell: the engine's compare-and-swap still protects
+                stale = False
+        if stale:
+            self.notify(
+                "The file changed since this diff was made: review it to re-diff.",
+                severity="warning",
+            )
             self.open_review(proposal)
             return
         if "destructive" in proposal.flags:

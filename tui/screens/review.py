@@ -18,6 +18,7 @@ from tui import keys
 from tui.screens.review_base import ReviewBase
 from tui.widgets.diff_view import FileDiff, split, unified
 from tui.widgets.review_parts import checks_content, command_content, title_content
+from tui.widgets.safe import untrusted
 
 
 class ReviewScreen(ReviewBase):
@@ -34,12 +35,34 @@ class ReviewScreen(ReviewBase):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        """Render the proposal."""
+        """Render the proposal, then check (in a thread) whether its files changed since."""
         self._load(self.proposal)
+        self._check_stale()
+
+    @work(thread=True, exclusive=True, group="stale", exit_on_error=False)
+    def _check_stale(self) -> None:
+        proposal = self.proposal
+        if not proposal.changes:
+            return
+        try:
+            changed = list(self.workspace.stale_paths(proposal.id))
+        except Exception:  # cannot tell: the engine's compare-and-swap still protects
+            return
+        if changed:
+            self.app.call_from_thread(self._mark_stale, proposal.id, changed)
+
+    def _mark_stale(self, proposal_id: str, paths: list[str]) -> None:
+        if proposal_id == self.proposal.id:
+            self.stale = True
+            self.stale_files = paths
+            self._show_stale()
+            self.refresh_bindings()
 
     def _load(self, proposal: Proposal) -> None:
         self.proposal = proposal
         self.stale = proposal.state == "stale"
+        self.stale_files = []
+        self.edited.clear()
         self.files = [FileDiff.build(change) for change in proposal.changes]
         pending = list(self.workspace.queue.pending())
         ids = [p.id for p in pending]
@@ -56,11 +79,16 @@ class ReviewScreen(ReviewBase):
         banner = self.query_one("#review-stale", Static)
         banner.display = self.stale
         if self.stale:
+            files = ", ".join(self.stale_files) or "the file"
             banner.update(
-                Content.styled(
-                    "Stale: the file changed since this diff was made; nothing was written. "
-                    "Press R to re-diff against the current file.",
-                    "bold $warning",
+                Content.assemble(
+                    ("Stale: ", "bold $warning"),
+                    untrusted(files, "bold"),
+                    (
+                        " changed since this diff was made; nothing was written. "
+                        "Press R to re-diff against the current file.",
+                        "bold $warning",
+                    ),
                 )
             )
 

@@ -43,6 +43,7 @@ class ReviewBase(Screen[ReviewResult]):
         self.selecting = False
         self.cursor = 0  # global hunk index across files
         self.stale = proposal.state == "stale"
+        self.stale_files: list[str] = []
         self.edited: dict[str, str] = {}
         self.editing: str | None = None
 

@@ -289,6 +289,9 @@ class WorkspaceLike(Protocol):
     async def decide(self, proposal_id: str, decision: Decision) -> None:
         """Apply or reject a proposal."""
 
+    def stale_paths(self, proposal_id: str) -> Sequence[str]:
+        """Paths whose file changed since the proposal's diff (blocking: call from a thread)."""
+
     async def rediff(self, proposal_id: str) -> Proposal | None:
         """Recompute a stale proposal against the current file."""
 
