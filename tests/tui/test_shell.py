@@ -274,3 +274,34 @@ async def test_assistant_text_rendered_as_markdown(tmp_path: Path) -> None:
         assert not block.streaming
         shown = app.export_screenshot()
         assert "**users**" not in shown and "users" in shown
+
+
+async def test_long_live_session_keeps_a_bounded_dom(tmp_path: Path) -> None:
+    from agents.events import TurnEnded
+    from tests.tui.fake_workspace import FakeEntry
+    from tui.widgets.entries import MoreBlock
+    from tui.widgets.transcript import KEEP_BLOCKS
+
+    ws = make_workspace(tmp_path, entries=False)
+    rt = ws.runtimes[0]
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        transcript = screen.pane(0).transcript
+        for batch in range(7):
+            rt.entries.extend(FakeEntry("notice", f"n {batch}-{i}") for i in range(50))
+            ws.bus.emit(TurnEnded("backend-architect", batch, "end_turn"))
+            await pilot.pause()
+        await pilot.pause(0.1)
+        assert transcript.block_count <= 300
+        more = transcript.query_one(MoreBlock)
+        assert more.hidden == 350 - transcript.block_count
+        assert transcript.block_count >= KEEP_BLOCKS
+        hidden_before, blocks_before = more.hidden, transcript.block_count
+        more.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert transcript.query_one(MoreBlock).hidden == hidden_before - 100
+        assert transcript.block_count == blocks_before + 100

@@ -25,6 +25,10 @@ from tui.widgets.facade import EntryLike
 
 INITIAL_BLOCKS = 80
 MORE_STEP = 100
+#: A live pane that grows past MAX_BLOCKS drops its oldest blocks down to KEEP_BLOCKS (they
+#: stay one "earlier entries" press away), so a long session keeps a bounded DOM.
+MAX_BLOCKS = 300
+KEEP_BLOCKS = 200
 
 #: Called with a proposal id; returns (summary, diff preview, state, flags) or None.
 ProposalLookup = Callable[[str], "tuple[str, str, str, tuple[str, ...]] | None"]
@@ -40,7 +44,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._last_text_len = 0
         self._count = 0
         self._entries: Sequence[EntryLike] = ()
-        self._first_mounted = 0
+        self._origin: dict[Widget, EntryLike] = {}
         self._stream: AssistantBlock | None = None
         self._proposals: dict[str, ProposalBlock] = {}
         self._banner: Widget | None = None
@@ -107,6 +111,7 @@ class Transcript(VerticalScroll, can_focus=True):
                 child.remove()
         self._proposals.clear()
         self._open_tools.clear()
+        self._origin.clear()
         self._stream = None
         self._last = None
         self._count = 0
@@ -119,10 +124,8 @@ class Transcript(VerticalScroll, can_focus=True):
             hidden = len(new) - INITIAL_BLOCKS
             new = new[hidden:]
         widgets = self._blocks_for(new, attach_to=self._last_tool())
-        if first_time:
-            self._first_mounted = hidden
-            if hidden:
-                widgets.insert(0, MoreBlock(hidden))
+        if first_time and hidden:
+            widgets.insert(0, MoreBlock(hidden))
         if widgets:
             before = self._stream if self._stream is not None else None
             if before is not None:
@@ -133,6 +136,8 @@ class Transcript(VerticalScroll, can_focus=True):
         if new:
             self._last = new[-1]
             self._last_text_len = len(new[-1].text)
+        if not first_time:
+            self._trim()
 
     def _blocks_for(self, entries: list[EntryLike], attach_to: ToolBlock | None) -> list[Widget]:
         """Blocks for ``entries``; a tool result joins its call (by id, else the call just
@@ -148,6 +153,7 @@ class Transcript(VerticalScroll, can_focus=True):
                     pending_tool = None
                     continue
             block = self._block(entry, meta)
+            self._origin[block] = entry
             pending_tool = block if isinstance(block, ToolBlock) else None
             if isinstance(block, ToolBlock) and meta.get("id") and block.result is None:
                 self._open_tools[str(meta["id"])] = block
@@ -202,20 +208,56 @@ class Transcript(VerticalScroll, can_focus=True):
             self._stream.remove()
             self._stream = None
 
+    def _blocks(self) -> list[Widget]:
+        return [c for c in self.children if c in self._origin]
+
+    def _index_of_first_block(self) -> int:
+        """Index in the runtime's entries of the oldest mounted block (by identity)."""
+        blocks = self._blocks()
+        if not blocks:
+            return len(self._entries)
+        first = self._origin[blocks[0]]
+        for i, entry in enumerate(self._entries):
+            if entry is first:
+                return i
+        return 0
+
+    def _show_more(self, hidden: int) -> None:
+        more = next((c for c in self.children if isinstance(c, MoreBlock)), None)
+        if hidden <= 0:
+            if more is not None:
+                more.remove()
+        elif more is not None:
+            more.set_hidden(hidden)
+        else:
+            blocks = self._blocks()
+            self.mount(MoreBlock(hidden), before=blocks[0] if blocks else None)
+
     def load_more(self) -> None:
         """Mount up to :data:`MORE_STEP` older entries above the oldest block."""
+        first = self._index_of_first_block()
         more = next((c for c in self.children if isinstance(c, MoreBlock)), None)
-        if more is None or self._first_mounted <= 0:
+        if more is None or first <= 0:
+            self._show_more(0)
             return
-        start = max(0, self._first_mounted - MORE_STEP)
-        older = list(self._entries[start : self._first_mounted])
-        widgets = self._blocks_for(older, attach_to=None)
+        start = max(0, first - MORE_STEP)
+        widgets = self._blocks_for(list(self._entries[start:first]), attach_to=None)
         self.mount_all(widgets, after=more)
-        self._first_mounted = start
-        if start == 0:
-            more.remove()
-        else:
-            more.set_hidden(start)
+        self._show_more(start)
+
+    def _trim(self) -> None:
+        """Drop the oldest blocks of a long live session (only while following the end)."""
+        blocks = self._blocks()
+        if len(blocks) <= MAX_BLOCKS or self.scroll_y < self.max_scroll_y - 2:
+            return
+        drop = blocks[: len(blocks) - KEEP_BLOCKS]
+        for widget in drop:
+            self._origin.pop(widget, None)
+            if isinstance(widget, ProposalBlock):
+                self._proposals.pop(widget.proposal_id, None)
+            widget.remove()
+        self._open_tools = {k: v for k, v in self._open_tools.items() if v in self._origin}
+        self._show_more(self._index_of_first_block())
 
     def on_more_block_pressed(self, event: MoreBlock.Pressed) -> None:
         """Load older entries."""
