@@ -25,18 +25,12 @@ TARGET = "backend/new.txt"
 CONTENT = "hello from the agent\n"
 
 
-def _scenario(fault: dict[str, Any]) -> dict[str, Any]:
+def _scenario(fault: dict[str, Any] | None) -> dict[str, Any]:
     write = tool_use("Write", file_path=TARGET, content=CONTENT)
-    return {
-        "agents": {
-            "backend-architect": {
-                "steps": [
-                    {"blocks": [{"text": "Writing the file."}, write], "fault": fault},
-                    {"text": "Done."},
-                ]
-            }
-        }
-    }
+    first: dict[str, Any] = {"blocks": [{"text": "Writing the file."}, write]}
+    if fault is not None:
+        first["fault"] = fault
+    return {"agents": {"backend-architect": {"steps": [first, {"text": "Done."}]}}}
 
 
 def _run(tmp_path: Path, fault: dict[str, Any], **env: str) -> tuple[Outcome, ScriptedServer]:
@@ -85,6 +79,14 @@ def test_t43_persistent_overload_stops_with_a_clear_error_and_writes_nothing(
     assert out.of_type("tool_call", "proposal_created", "tool_auto_approved") == []
     errors = out.of_type("agent_error")
     assert errors and "overloaded" in errors[-1]["message"].lower()
+    # Nothing was lost: once the API is back, the next run carries on from the same
+    # conversation (the first task and the new message both reach the model).
+    with ScriptedServer(_scenario(None)) as server:
+        again = run_agent(tmp_path / "repo", server, tmp_path / "home", prompt="try again")
+    assert again.code == 0, again.stderr
+    first_user = server.requests[0].body["messages"][0]["content"]
+    assert [b["text"] for b in first_user] == ["go", "try again"]
+    assert (tmp_path / "repo" / TARGET).read_text() == CONTENT
 
 
 def test_t43_server_error_then_success(tmp_path: Path) -> None:
