@@ -31,8 +31,8 @@ def run_agent(
     argv = ["run", AGENT, str(repo), "--prompt", prompt, "--approve", approve]
     if json_events:
         argv.append("--json")
-    env = agentdesk_env(server.base_url, home, extra_env)
-    env.pop("AGENTDESK_FAULT", None)
+    env = agentdesk_env(server.base_url, home)
+    env.pop("AGENTDESK_FAULT", None)  # only the fault this run asks for
     env.update(extra_env or {})
     return run_forked(argv, env, **kwargs)
 
