@@ -59,6 +59,8 @@ class AgentSession:
         self.finished = asyncio.Event()
         self.last_error = ""
         self._shutting_down = False
+        #: Set by the workspace: does this agent have open blockers in PROGRESS.md?
+        self.open_blockers: Callable[[str], bool] | None = None
         saved = runtime.store.load_meta().get("pending_user")
         self._pending_user: list[str] = [str(t) for t in saved] if isinstance(saved, list) else []
         runtime.session = self
@@ -81,10 +83,10 @@ class AgentSession:
         self.start()
 
     def queue_user_message(self, text: str) -> None:
-        """Persist ``text`` as the next user message without running the agent now (a relaunch
-        of the desk resumes the agent with it)."""
-        self._add_user_text(text)
-        self.rt.save_meta(halted="")
+        """Leave ``text`` as the agent's next message without running it now; safe from another
+        process than the desk's (``agentdesk blockers answer``): an open desk takes it at once,
+        a relaunch resumes the agent with it."""
+        self.rt.store.deliver(text)
 
     def start(self) -> None:
         """Run the loop (resume included) in a task."""
@@ -108,7 +110,10 @@ class AgentSession:
 
     def needs_resume(self) -> bool:
         """True when the conversation ends mid-task (a user turn or open tool calls) because the
-        desk stopped, not because the agent was halted (cancel, error, budget, maxTurns)."""
+        desk stopped, not because the agent was halted (cancel, error, budget, maxTurns), or
+        when a message was delivered for it from another process."""
+        if self.rt.store.has_inbox():
+            return True
         if self.rt.store.load_meta().get("halted"):
             return False
         if self._pending_user:
@@ -121,19 +126,26 @@ class AgentSession:
         return bool(_tool_uses(last))
 
     def _add_user_text(self, text: str) -> None:
+        self._take_inbox()  # what another process left earlier goes first
         self.rt.add_entry("user", text)
         if self.messages and _tool_uses(self.messages[-1]):
             # Tool calls are still open: the text must follow their results. Keep it on disk.
             self._pending_user.append(text)
             self.rt.save_meta(pending_user=list(self._pending_user))
             return
-        if self.messages and self.messages[-1].get("role") == "user":
-            content = _as_blocks(self.messages[-1]["content"])
-            content.append({"type": "text", "text": text})
-            self.messages[-1] = {"role": "user", "content": content}
-            self.rt.store.rewrite_messages(self.messages)
-            return
-        self._append({"role": "user", "content": [{"type": "text", "text": text}]})
+        self._flush_pending_user()
+        self._extend_user(text)
+
+    def _take_inbox(self) -> None:
+        """Move messages delivered by another process into the queued texts (kept on disk)."""
+
+        def keep(texts: list[str]) -> None:
+            for text in texts:
+                self.rt.add_entry("user", text, delivered=True)
+            self._pending_user.extend(texts)
+            self.rt.save_meta(pending_user=list(self._pending_user))
+
+        self.rt.store.take_inbox(keep)
 
     def _append(self, message: dict[str, Any]) -> None:
         self.messages.append(message)
@@ -171,6 +183,7 @@ class AgentSession:
         cut_calls = 0
         max_turns = self.rt.definition.max_turns
         while True:
+            self._take_inbox()
             last = self.messages[-1] if self.messages else None
             if last is not None and last.get("role") == "assistant":
                 open_calls = _tool_uses(last)
@@ -178,7 +191,7 @@ class AgentSession:
                     self._flush_pending_user()
                     continue
                 if not open_calls:
-                    self.rt.set_state("done" if self._marked_complete() else "idle")
+                    self.rt.set_state(self._resting_state())
                     return
                 results = [await self.runner.handle(b) for b in open_calls]
                 self._append({"role": "user", "content": results})
@@ -321,6 +334,14 @@ class AgentSession:
             results.append(stored)
         if results:
             self._append({"role": "user", "content": results})
+
+    def _resting_state(self) -> str:
+        """Where an agent rests when its turn ends: done, blocked on its own blocker, or idle."""
+        if self._marked_complete():
+            return "done"
+        if self.open_blockers is not None and self.open_blockers(self.rt.name):
+            return "blocked"
+        return "idle"
 
     def _marked_complete(self) -> bool:
         return any(

@@ -142,13 +142,14 @@ class Workspace:
             rules=self.rules,
         )
         runner = ToolRunner(rt, deps, guard)
-        AgentSession(
+        session = AgentSession(
             rt,
             runner,
             self.applier,
             self._get_client,
             system_prompt(defn, self.root, self.shared),
         )
+        session.open_blockers = self._has_open_blocker
         if self.queue.pending(defn.name):
             rt.state = "needs_you"
         self.runtimes.append(rt)
@@ -168,6 +169,9 @@ class Workspace:
                     break
         self.blocker_book.sync(doc)
         self.bus.emit(ProgressChanged(""))
+
+    def _has_open_blocker(self, agent: str) -> bool:
+        return any(b.agent == agent and b.state == "open" for b in self.progress.current.blockers)
 
     def set_auto_decider(self, decider: AutoDecider | None) -> None:
         """Headless runs: let ``decider`` stand in for the person."""
@@ -252,6 +256,11 @@ class Workspace:
         def changed(doc: Any) -> None:
             self.blocker_book.sync(doc)
             self.bus.emit(ProgressChanged("", warning="; ".join(doc.warnings)))
+            # A blocker answered from the shell left its agent a message: pass it on now.
+            for rt in self.runtimes if self.has_credentials else ():
+                session = rt.session
+                if session is not None and not session.running and rt.store.has_inbox():
+                    session.start()
 
         await watch_progress(
             self.progress.path, changed, stop=self._stop, progress_file=self.progress

@@ -274,3 +274,25 @@ async def test_only_reads_outside_the_domain_mark_later_proposals(
         assert rt.session is not None
         await asyncio.wait_for(rt.session.finished.wait(), 10)
         await ws.close()
+
+
+async def test_an_agent_waiting_on_its_own_blocker_rests_as_blocked(
+    repo: Path, tmp_path: Path
+) -> None:
+    raise_it = {"tool_use": {"name": "RaiseBlocker", "input": {"text": "Need the DB choice"}}}
+    scenario = {
+        "agents": {
+            "backend-architect": {
+                "steps": [{"blocks": [raise_it]}, {"text": "Waiting for the answer."}]
+            }
+        }
+    }
+    with ScriptedServer(scenario) as server:
+        ws = _workspace(repo, server, tmp_path / "home")
+        await ws.start(watch=False)
+        ws.send("backend-architect", "go")
+        rt = ws.runtime("backend-architect")
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        assert rt.state == "blocked"
+        await ws.close()

@@ -102,6 +102,9 @@ async def _run(args: argparse.Namespace) -> int:
     # "idle" with a detail is a stop short of the end (maxTurns reached, cancelled).
     if rt.state == "done" or (rt.state == "idle" and not rt.state_detail):
         return 0
+    if rt.state == "blocked":  # the agent did what it could and waits for an answer
+        print(f"agentdesk run: {args.agent} waits for an answer to its blocker", file=sys.stderr)
+        return 0
     reason = session.last_error or rt.state_detail or rt.state
     print(f"agentdesk run: {args.agent} did not finish: {reason}", file=sys.stderr)
     return 1
