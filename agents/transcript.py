@@ -7,15 +7,20 @@ Under ``.agentdesk/sessions/<agent>/``:
 - ``entries.jsonl``: what the pane shows (user prompts, assistant text, tool calls and results,
   decisions, errors), so a relaunch restores the transcript exactly.
 - ``meta.json``: running totals (tokens, cost), the effective mode and whether a task was running.
+- ``inbox/``: messages left by another process (``agentdesk blockers answer``), one file each,
+  taken exactly once by whichever process runs the agent next (the desk, if it is open).
 
 Nothing here ever holds the API key: the key lives only in the model client.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +46,7 @@ class TranscriptStore:
         self._messages = self.dir / "messages.jsonl"
         self._entries = self.dir / "entries.jsonl"
         self._meta = self.dir / "meta.json"
+        self._inbox = self.dir / "inbox"
 
     def _append(self, path: Path, record: Any) -> None:
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -87,6 +93,49 @@ class TranscriptStore:
                     )
                 )
         return out
+
+    def deliver(self, text: str) -> None:
+        """Leave ``text`` for the agent from another process: one file, written whole."""
+        self._inbox.mkdir(parents=True, exist_ok=True, mode=0o700)
+        name = f"{time.time_ns():020d}-{os.getpid()}"
+        tmp = self._inbox / f".{name}.tmp"
+        with open(tmp, "w", encoding="utf-8", errors="surrogatepass") as fh:
+            fh.write(json.dumps({"text": text}, ensure_ascii=False))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self._inbox / f"{name}.json")
+
+    def has_inbox(self) -> bool:
+        """True when messages delivered by another process wait to be taken."""
+        try:
+            return any(p.suffix == ".json" for p in self._inbox.iterdir())
+        except OSError:
+            return False
+
+    def take_inbox(self, keep: Callable[[list[str]], None]) -> None:
+        """Hand the delivered texts, oldest first, to ``keep`` (which persists them), then
+        remove them. A lock keeps two processes from taking the same message."""
+        if not self.has_inbox():
+            return
+        fd = os.open(self.dir / "inbox.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            files = sorted(p for p in self._inbox.glob("*.json"))
+            texts = []
+            for path in files:
+                with open(path, encoding="utf-8", errors="surrogatepass") as fh:
+                    try:
+                        record = json.load(fh)
+                    except ValueError:
+                        continue  # deliver() writes whole files: this one is not a message
+                if isinstance(record, dict) and isinstance(record.get("text"), str):
+                    texts.append(record["text"])
+            if texts:
+                keep(texts)
+            for path in files:
+                path.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
 
     def load_meta(self) -> dict[str, Any]:
         """Totals and flags saved by :meth:`save_meta` (empty when absent or unreadable)."""

@@ -51,8 +51,9 @@ def test_answering_twice_from_the_shell_delivers_the_answer_once(
     err = capsys.readouterr().err
     assert "already resolved" in err and "Traceback" not in err
     assert (repo / "PROGRESS.md").read_bytes() == progress
-    messages = (repo / ".agentdesk" / "sessions" / AGENT / "messages.jsonl").read_text()
-    assert messages.count("Postgres-41") == 1
+    session_dir = repo / ".agentdesk" / "sessions" / AGENT
+    waiting = "".join(p.read_text() for p in session_dir.rglob("*") if p.is_file())
+    assert waiting.count("Postgres-41") == 1
 
 
 def test_blockers_command_reports_a_broken_config_without_a_traceback(

@@ -1,8 +1,9 @@
 """``agentdesk blockers``: list blockers, or answer one from the shell.
 
 ``agentdesk blockers answer ID TEXT`` marks the blocker resolved in PROGRESS.md and delivers the
-answer to the agent that raised it: as its next message, which it reads the next time it runs
-(in the desk, or with ``agentdesk run``).
+answer to the agent that raised it, exactly once, as its next message: a desk that is open passes
+it on at once; otherwise the agent reads it the next time it runs (in the desk, or with
+``agentdesk run``).
 """
 
 from __future__ import annotations
