@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from agents.diff_match import grouped, opcodes
 
 NO_NEWLINE = "\\ No newline at end of file"
 
@@ -56,10 +57,6 @@ def _range(start: int, length: int) -> str:
     return f"{first},{length}"
 
 
-def _groups(matcher: SequenceMatcher[str], context: int) -> list[list[_Opcode]]:
-    return [list(group) for group in matcher.get_grouped_opcodes(max(0, context))]
-
-
 def _display(prefix: str, line: str) -> list[str]:
     if line.endswith("\n"):
         return [prefix + line[:-1]]
@@ -99,7 +96,7 @@ def _hunk(index: int, group: list[_Opcode], a: list[str], b: list[str]) -> Hunk:
 def hunks(before: str, after: str, *, context: int = 3) -> list[Hunk]:
     """The hunks turning ``before`` into ``after``, numbered from 0 in file order."""
     a, b = split_lines(before), split_lines(after)
-    groups = _groups(SequenceMatcher(None, a, b), context)
+    groups = grouped(opcodes(a, b), context)
     return [_hunk(i, group, a, b) for i, group in enumerate(groups)]
 
 
@@ -129,16 +126,14 @@ def apply_hunks(before: str, after: str, keep: Sequence[int]) -> str:
     """
     a, b = split_lines(before), split_lines(after)
     wanted = set(keep)
-    matcher = SequenceMatcher(None, a, b)
-    # get_grouped_opcodes() trims the cached opcode list in place: copy it first.
-    opcodes = list(matcher.get_opcodes())
+    codes = opcodes(a, b)
     chosen: dict[tuple[int, int], bool] = {}
-    for index, group in enumerate(_groups(matcher, 3)):
+    for index, group in enumerate(grouped(codes, 3)):
         for tag, a1, _a2, b1, _b2 in group:
             if tag != "equal":
                 chosen[(a1, b1)] = index in wanted
     out: list[str] = []
-    for tag, a1, a2, b1, b2 in opcodes:
+    for tag, a1, a2, b1, b2 in codes:
         if tag != "equal" and chosen.get((a1, b1), False):
             out.extend(b[b1:b2])
         else:

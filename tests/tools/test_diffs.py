@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from agents import diff_match
 from agents.diffs import apply_hunks, diff_stats, hunks, split_lines, unified_diff
 
 BEFORE = "".join(f"line {i}\n" for i in range(1, 31))
@@ -89,3 +91,37 @@ def test_apply_hunks_property(
     # applying the rest on top of a partial result reaches `after` as well
     rest = [h.index for h in hunks(partial, after)]
     assert apply_hunks(partial, after, rest) == after
+
+
+@pytest.mark.timeout(60)
+def test_large_repetitive_input_stays_bounded() -> None:
+    """difflib alone took minutes on this shape at 100,000 lines; the anchored matcher does not."""
+    before = "".join("x\n" if i % 2 else f"l{i}\n" for i in range(30_000))
+    after = "".join("x\n" if i % 3 else f"l{i}\n" for i in range(30_000))
+    every = [h.index for h in hunks(before, after)]
+    assert apply_hunks(before, after, every) == after
+    assert apply_hunks(before, after, []) == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from("abcdefgh"), max_size=40),
+    st.lists(st.sampled_from("abcdefgh"), max_size=40),
+    st.integers(min_value=0, max_value=50),
+)
+def test_bounded_matcher_opcodes_rebuild_b(a: list[str], b: list[str], budget: int) -> None:
+    """Whatever path the matcher takes (difflib, anchors, plain replace), the ops are exact."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(diff_match, "BUDGET", budget)
+        codes = diff_match.opcodes(a, b)
+    rebuilt: list[str] = []
+    i = j = 0
+    for tag, i1, i2, j1, j2 in codes:
+        assert (i1, j1) == (i, j)
+        assert tag in ("equal", "replace", "insert", "delete")
+        if tag == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        rebuilt.extend(b[j1:j2])
+        i, j = i2, j2
+    assert (i, j) == (len(a), len(b))
+    assert rebuilt == b
