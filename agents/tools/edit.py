@@ -10,6 +10,7 @@ refused (T15).
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, Field
@@ -23,6 +24,8 @@ from agents.tools.files import check_write, existing_bytes, file_mode, require_f
 from agents.tools.write import MAX_WRITE_BYTES, encode_text, exposed_text
 
 _SHOWN_LOCATIONS = 5
+_CANDIDATES = 2000
+_MAX_COMPARED = 2000
 
 
 class EditArgs(ToolArgs):
@@ -54,15 +57,39 @@ def _clip(line: str, width: int = 160) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+def closest_line(lines: list[str], probe: str) -> int | None:
+    """The 1-based number of the line most like ``probe`` (similarity >= 0.5), if any.
+
+    difflib compares every line in full, which takes seconds on a big file; past
+    ``_CANDIDATES`` lines, only those sharing the most words with ``probe`` are compared.
+    """
+    if not probe:
+        return None
+    numbered = [(i, ln.strip()) for i, ln in enumerate(lines) if len(ln) <= _MAX_COMPARED]
+    if len(numbered) > _CANDIDATES:
+        words = set(re.findall(r"\w{3,}", probe)) or {probe[:8]}
+        ranked = sorted(numbered, key=lambda item: -sum(w in item[1] for w in words))
+        numbered = sorted(ranked[:_CANDIDATES])
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(probe)
+    best, best_ratio = None, 0.5
+    for i, line in numbered:
+        matcher.set_seq1(line)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio or (best is None and ratio >= best_ratio):
+            best, best_ratio = i + 1, ratio
+    return best
+
+
 def not_found_message(rel: str, text: str, old: str) -> str:
     """Why ``old`` was not found in ``text``: the closest line, and a whitespace hint."""
     lines = text.split("\n")
     probe = next((ln for ln in old.split("\n") if ln.strip()), old).strip()
     message = f"old_string was not found in {rel}; nothing was changed."
-    stripped = [ln.strip() for ln in lines]
-    best = difflib.get_close_matches(probe, stripped, n=1, cutoff=0.5) if probe else []
-    if best:
-        number = stripped.index(best[0]) + 1
+    number = closest_line(lines, probe)
+    if number is not None:
         message += f" The closest line is {number}: {_clip(lines[number - 1])!r}."
     if " ".join(old.split()) and " ".join(old.split()) in " ".join(text.split()):
         message += (

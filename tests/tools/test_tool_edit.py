@@ -182,3 +182,13 @@ def test_edit_changes_only_the_edited_bytes(
     inserted = ("Q" + (newline if breaks else "\n") + "R").encode()
     assert p.changes[0].after == original.replace(b"XYZ", inserted)
     assert p.changes[0].mode == 0o750
+
+
+def test_closest_line_in_a_big_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agents.tools import edit
+
+    monkeypatch.setattr(edit, "_CANDIDATES", 50)
+    lines = [f"    value_{i} = compute(alpha, beta, {i})" for i in range(5000)]
+    assert edit.closest_line(lines, "value_4321 = compute(alpha, betta, 4321)") == 4322
+    assert edit.closest_line(lines, "nothing like it at all, really") is None
+    assert edit.closest_line(lines, "") is None
