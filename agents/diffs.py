@@ -100,9 +100,8 @@ def hunks(before: str, after: str, *, context: int = 3) -> list[Hunk]:
     return [_hunk(i, group, a, b) for i, group in enumerate(groups)]
 
 
-def unified_diff(rel: str, before: str, after: str, *, context: int = 3) -> str:
-    """A git-style unified diff of one file (``a/rel`` → ``b/rel``); ``""`` when equal."""
-    found = hunks(before, after, context=context)
+def render(rel: str, found: Sequence[Hunk]) -> str:
+    """The unified-diff text of ``found`` hunks of ``rel``; ``""`` when there are none."""
     if not found:
         return ""
     out = [f"--- a/{rel}", f"+++ b/{rel}"]
@@ -110,6 +109,17 @@ def unified_diff(rel: str, before: str, after: str, *, context: int = 3) -> str:
         out.append(hunk.header)
         out.extend(hunk.lines)
     return "\n".join(out) + "\n"
+
+
+def unified_diff(rel: str, before: str, after: str, *, context: int = 3) -> str:
+    """A git-style unified diff of one file (``a/rel`` → ``b/rel``); ``""`` when equal."""
+    return render(rel, hunks(before, after, context=context))
+
+
+def diff_with_stats(rel: str, before: str, after: str) -> tuple[str, int, int]:
+    """:func:`unified_diff` and the ``(added, removed)`` counts, matching lines only once."""
+    found = hunks(before, after)
+    return render(rel, found), sum(h.added for h in found), sum(h.removed for h in found)
 
 
 def diff_stats(before: str, after: str) -> tuple[int, int]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.diffs import diff_stats, unified_diff
+from agents.diffs import diff_with_stats
 from agents.domain import Verdict
 from agents.proposal import FileChange, Proposal
 from agents.safe_write import sha256_bytes
 from agents.sanitize import has_hidden, sanitize
+from agents.textcodec import is_binary
 from agents.tools.base import ToolContext
 
 #: A change is "large" past this many new bytes or this many changed lines.
@@ -55,18 +56,19 @@ def file_proposal(
         flags.append("new_file")
     elif ctx.is_dirty is not None and ctx.is_dirty(rel):
         flags.append("dirty")
-    if binary_before:
+    binary_after = is_binary(after)
+    if binary_before or binary_after:
+        # Never a text diff of binary bytes (T15): say what happens instead.
         flags.append("binary")
-        diff = (
-            f"Binary file {rel} replaced by text: {len(before or b''):,} bytes -> "
-            f"{len(after):,} bytes\n"
-        )
-        added, removed = after_text.count("\n") + 1, 0
-        shown_before = ""
+        old = "new file" if before is None else f"{len(before):,} bytes"
+        kind = "binary content" if binary_after else "text"
+        diff = f"Binary file {rel}: {old} -> {kind}, {len(after):,} bytes\n"
+        added, removed = (0 if binary_after else after_text.count("\n") + 1), 0
+        before_text = ""
+        if binary_after:
+            after_text = ""
     else:
-        diff = unified_diff(rel, before_text, after_text)
-        added, removed = diff_stats(before_text, after_text)
-        shown_before = before_text
+        diff, added, removed = diff_with_stats(rel, before_text, after_text)
     if len(after) > LARGE_BYTES or added + removed > LARGE_LINES:
         flags.append("large")
     if has_hidden(_added_text(diff)):
@@ -86,7 +88,7 @@ def file_proposal(
                 rel=rel,
                 before_sha256=before_sha,
                 after=after,
-                before_text=shown_before,
+                before_text=before_text,
                 after_text=after_text,
                 mode=mode,
             )

@@ -128,6 +128,14 @@ async def test_overwriting_binary_is_flagged_without_raw_bytes(
     assert p.changes[0].before_text == ""
 
 
+def test_binary_new_content_is_flagged_without_raw_bytes(ctx: ToolContext) -> None:
+    p = propose(ctx, "Write", {"file_path": "backend/data.bin", "content": "a\x00b\x00c"})
+    assert "binary" in p.flags and "new_file" in p.flags
+    assert "\x00" not in p.diff and "binary content" in p.diff
+    assert p.changes[0].after == b"a\x00b\x00c"
+    assert p.changes[0].after_text == ""
+
+
 def test_hidden_characters_and_untrusted_read_flags(ctx: ToolContext) -> None:
     ctx.untrusted_read = True
     p = propose(ctx, "Write", {"file_path": "backend/t.py", "content": "ok = 1 \u202e# x\n"})
