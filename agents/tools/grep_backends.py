@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -57,7 +58,21 @@ def rg_path() -> str | None:
     return shutil.which("rg")
 
 
+async def _collect(proc: asyncio.subprocess.Process, stdin: bytes | None, out: bytearray) -> bytes:
+    assert proc.stdout is not None and proc.stderr is not None
+    if proc.stdin is not None:
+        proc.stdin.write(stdin or b"")
+        await proc.stdin.drain()
+        proc.stdin.close()
+    err = asyncio.ensure_future(proc.stderr.read())
+    while chunk := await proc.stdout.read(1 << 16):
+        out += chunk
+    await proc.wait()
+    return await err
+
+
 async def _run(argv: Sequence[str], cwd: Path, stdin: bytes | None) -> tuple[bytes, bytes, bool]:
+    """Run one engine; on the time limit, kill it and keep the whole lines it already wrote."""
     proc = await asyncio.create_subprocess_exec(
         *argv,
         cwd=cwd,
@@ -67,15 +82,19 @@ async def _run(argv: Sequence[str], cwd: Path, stdin: bytes | None) -> tuple[byt
         env=scrubbed_env(os.environ),
         start_new_session=True,
     )
+    out = bytearray()
     try:
-        out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=TIME_LIMIT_S)
-        return out, err, False
-    except TimeoutError:
-        proc.kill()
+        err = await asyncio.wait_for(_collect(proc, stdin, out), timeout=TIME_LIMIT_S)
+        return bytes(out), err, False
+    except (TimeoutError, BrokenPipeError, ConnectionResetError) as exc:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
         await proc.wait()
-        return b"", b"", True
+        complete = bytes(out[: out.rfind(b"\n") + 1])
+        return complete, b"", isinstance(exc, TimeoutError)
     except asyncio.CancelledError:
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
         raise
 
 

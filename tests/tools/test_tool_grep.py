@@ -153,9 +153,11 @@ async def test_catastrophic_regex_times_out(
 ) -> None:
     monkeypatch.setattr(grep_module, "rg_path", lambda: None)
     monkeypatch.setattr(grep_backends, "TIME_LIMIT_S", 0.5)
+    (project / "docs" / "a_fine.txt").write_text("aaa\n")
     (project / "docs" / "evil.txt").write_text("a" * 40 + "!\n")
     out = await run(ctx, "Grep", {"pattern": "(a+)+$"})
     assert "timed out" in out.content
+    assert "docs/a_fine.txt" in out.content  # what was found before the limit is kept
 
 
 async def test_long_lines_are_clipped(ctx: ToolContext, project: Path, engine: str) -> None:
