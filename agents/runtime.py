@@ -96,6 +96,7 @@ class AgentRuntime:
                 "output_tokens": self.output_tokens,
                 "cost_usd": self.cost_usd,
                 "effective_mode": self.effective_mode,
+                "declared_mode": self.declared_mode,
                 "state": self.state,
                 "saved_at": time.time(),
             }
@@ -111,5 +112,7 @@ class AgentRuntime:
         self.output_tokens = int(meta.get("output_tokens", 0))
         self.cost_usd = float(meta.get("cost_usd", 0.0))
         mode = meta.get("effective_mode")
-        if isinstance(mode, str) and mode:
+        # The person's choice holds only while the file declares what it did when they chose:
+        # an agent file changed since (say, to plan) decides afresh.
+        if isinstance(mode, str) and mode and meta.get("declared_mode") == self.declared_mode:
             self.effective_mode = mode
