@@ -140,8 +140,15 @@ async def test_side_columns_fold_at_80x24_and_toggle(tmp_path: Path) -> None:
         tree = screen.query_one("#tree-column")
         side = screen.query_one("#side")
         assert not tree.display and not side.display
+        assert not screen.query(DomainTree)  # no directory is read for a folded column
         await pilot.press("t")
         assert tree.display
+        domain_tree = screen.query_one(DomainTree)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if domain_tree.root.children:
+                break
+        assert [n.label.plain for n in domain_tree.root.children] == ["backend"]
         await pilot.press("t", "b")
         assert not tree.display and side.display
         assert screen.query_one("#blockers").display

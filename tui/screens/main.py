@@ -99,11 +99,9 @@ class MainScreen(ApprovalActions, EngineEvents):
                         Static(untrusted(NO_MODEL, "bold $warning"), classes="block -banner")
                     )
             self.pane(self.active).transcript.focus()
-            tree = DomainTree(ws.root, id="domain-tree")
-            self.query_one("#tree-column").mount(tree)
             self._show_domain()
+            self._mount_tree_if_shown()
         self.refresh_progress()
-        self.refresh_file_badges()
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
     def refresh_progress(self) -> None:
@@ -121,6 +119,14 @@ class MainScreen(ApprovalActions, EngineEvents):
         """Fold the side columns away on narrow terminals."""
         self._apply_layout()
 
+    def _mount_tree_if_shown(self) -> None:
+        """The tree (and its directory reads) exists only once its column is on screen."""
+        column = self.query_one("#tree-column")
+        if self._filled and column.display and not self.query(DomainTree):
+            column.mount(DomainTree(self.workspace.root, id="domain-tree"))
+            self.call_after_refresh(self._show_domain)
+            self.call_after_refresh(self.refresh_file_badges)
+
     def _apply_layout(self) -> None:
         narrow = self.size.width < NARROW_WIDTH
         if narrow != self.narrow:
@@ -136,6 +142,8 @@ class MainScreen(ApprovalActions, EngineEvents):
         )
         self.query_one("#side").display = side_visible
         self.set_class(narrow, "-narrow")
+        if self.workspace.runtimes:
+            self._mount_tree_if_shown()
 
     def action_toggle_side(self, side: str) -> None:
         """Show or hide the tree, PROGRESS.md or the blockers."""
