@@ -186,7 +186,7 @@ def stream_text(tokens: int, chunk: int, tag: str) -> str:
     out: list[str] = []
     size, line = 0, 0
     target = tokens * chunk
-    while size < target:
+    while size <= target:  # one extra character: the first separator is dropped
         word = words[len(out) % len(words)]
         sep = "\n" if line > 60 else " "
         line = 0 if sep == "\n" else line + len(word) + 1
