@@ -61,6 +61,7 @@ class ApprovalActions(DeskBase):
             self.notify(
                 "The file changed since this diff was made: review it to re-diff.",
                 severity="warning",
+                markup=False,
             )
             self.open_review(proposal)
             return
@@ -124,7 +125,7 @@ class ApprovalActions(DeskBase):
         """``]``: the oldest pending proposal of any agent, in its pane, in focus."""
         proposal = self.workspace.queue.oldest_pending()
         if proposal is None:
-            self.notify("Nothing is waiting for you.", timeout=3)
+            self.notify("Nothing is waiting for you.", timeout=3, markup=False)
             return
         index = self.pane_of(proposal.agent)
         if index is None:

@@ -54,7 +54,7 @@ class FileScreen(ModalScreen[None]):
         """Title, body (filled by a thread), footer."""
         yield Static(untrusted(self.rel, "bold"), markup=False, id="file-title")
         with VerticalScroll(id="file-body"):
-            yield Static(Content.styled("loading…", "dim"), id="file-text")
+            yield Static(Content.styled("loading…", "dim"), id="file-text", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

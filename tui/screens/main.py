@@ -96,7 +96,11 @@ class MainScreen(ApprovalActions, EngineEvents):
             if not ws.has_credentials:
                 for i in range(len(ws.runtimes)):
                     self.pane(i).transcript.set_banner(
-                        Static(untrusted(NO_MODEL, "bold $warning"), classes="block -banner")
+                        Static(
+                            untrusted(NO_MODEL, "bold $warning"),
+                            classes="block -banner",
+                            markup=False,
+                        )
                     )
             self.pane(self.active).transcript.focus()
             self._show_domain()

@@ -82,7 +82,11 @@ class ConfirmDestructive(ModalScreen[bool]):
         if event.value.strip().lower() == CONFIRM_WORD:
             self.dismiss(True)
         else:
-            self.notify(f"Type {CONFIRM_WORD} to confirm, or esc to cancel.", severity="warning")
+            self.notify(
+                f"Type {CONFIRM_WORD} to confirm, or esc to cancel.",
+                severity="warning",
+                markup=False,
+            )
 
     def action_cancel(self) -> None:
         """Escape: not confirmed."""
@@ -104,7 +108,9 @@ class ConfirmLink(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The exact target, and two buttons."""
         with Vertical(classes="dialog"):
-            yield Static(Content.styled("Open this link?", "bold"), classes="dialog-title")
+            yield Static(
+                Content.styled("Open this link?", "bold"), classes="dialog-title", markup=False
+            )
             yield Static(untrusted_command(self.href), markup=False, classes="dialog-command")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Open", id="open", variant="warning")

@@ -126,7 +126,9 @@ class ReviewScreen(ReviewBase):
                     )
                 )
         if not widgets:
-            widgets.append(Static(Content.styled("This proposal changes no file.", "dim")))
+            widgets.append(
+                Static(Content.styled("This proposal changes no file.", "dim"), markup=False)
+            )
         body.mount_all(widgets)
 
     # -- decisions ---------------------------------------------------------------------------
@@ -138,7 +140,9 @@ class ReviewScreen(ReviewBase):
         if self.selecting and self.files:
             chosen = {fd.rel: sorted(fd.selected) for fd in self.files if fd.rel not in self.edited}
             if chosen and not any(chosen.values()) and not self.edited:
-                self.notify("No hunk selected: press n to reject instead.", severity="warning")
+                self.notify(
+                    "No hunk selected: press n to reject instead.", severity="warning", markup=False
+                )
                 return
             if all(len(fd.selected) == len(fd.hunks) for fd in self.files if fd.rel in chosen):
                 self.finish(Decision("approve"))
@@ -150,7 +154,9 @@ class ReviewScreen(ReviewBase):
     def action_always(self) -> None:
         """``a``: approve, and always allow this for this agent (never for destructive ones)."""
         if "destructive" in self.proposal.flags:
-            self.notify("A destructive command cannot be always allowed.", severity="warning")
+            self.notify(
+                "A destructive command cannot be always allowed.", severity="warning", markup=False
+            )
             return
         self.finish(Decision("approve", always=True))
 
@@ -174,7 +180,7 @@ class ReviewScreen(ReviewBase):
     def action_hunks(self) -> None:
         """``h``: choose hunks (space toggles, j/k move, y applies the chosen ones)."""
         if self.proposal.is_command or not self.hunk_total:
-            self.notify("No hunks to choose here.", timeout=3)
+            self.notify("No hunks to choose here.", timeout=3, markup=False)
             return
         self.selecting = not self.selecting
         self.cursor = 0
@@ -216,13 +222,17 @@ class ReviewScreen(ReviewBase):
         try:
             fresh = await self.workspace.rediff(self.proposal.id)
         except Exception as exc:
-            self.notify(f"Re-diff failed: {type(exc).__name__}", severity="error")
+            self.notify(f"Re-diff failed: {type(exc).__name__}", severity="error", markup=False)
             return
         if fresh is None:
-            self.notify("Cannot re-diff: the file is gone or no longer text.", severity="error")
+            self.notify(
+                "Cannot re-diff: the file is gone or no longer text.",
+                severity="error",
+                markup=False,
+            )
             return
         self._load(fresh)
-        self.notify("Re-diffed against the current file.", timeout=3)
+        self.notify("Re-diffed against the current file.", timeout=3, markup=False)
 
     def on_proposal_event(self, event: ev.Event) -> None:
         """Engine news about proposals, forwarded by the main screen."""
@@ -232,7 +242,7 @@ class ReviewScreen(ReviewBase):
             self.stale = True
             self._show_stale()
         elif isinstance(event, ev.ProposalDecided):
-            self.notify("This proposal was decided elsewhere.", timeout=4)
+            self.notify("This proposal was decided elsewhere.", timeout=4, markup=False)
             self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

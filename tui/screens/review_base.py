@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from agents.proposal import Decision, FileChange, Proposal
-from agents.sanitize import has_hidden
+from agents.sanitize import has_hidden, sanitize
 from tui.widgets.diff_view import FileDiff
 from tui.widgets.facade import WorkspaceLike
 
@@ -77,7 +77,9 @@ class ReviewBase(Screen[ReviewResult]):
     def finish(self, decision: Decision) -> None:
         """Return ``decision`` (with the person's edits); destructive ones confirm first."""
         if decision.action == "approve" and self.stale:
-            self.notify("Stale: press R to re-diff before approving.", severity="warning")
+            self.notify(
+                "Stale: press R to re-diff before approving.", severity="warning", markup=False
+            )
             return
         if decision.action == "approve" and self.edited:
             decision = Decision(
@@ -124,7 +126,7 @@ class ReviewBase(Screen[ReviewResult]):
         )
         self.files = [FileDiff.build(edited_change) if fd.rel == rel else fd for fd in self.files]
         self.selecting = False
-        self.notify(f"Edited {rel}: y applies your version.", timeout=4)
+        self.notify(sanitize(f"Edited {rel}: y applies your version."), timeout=4, markup=False)
 
     def action_edit(self) -> None:
         """``e``: edit the new content here (ctrl+s keeps the edit, esc drops it)."""
@@ -137,6 +139,7 @@ class ReviewBase(Screen[ReviewResult]):
             self.notify(
                 "This file holds hidden or control characters; edit it in $EDITOR (E).",
                 severity="warning",
+                markup=False,
             )
             return
         self.editing = rel
@@ -182,7 +185,11 @@ class ReviewBase(Screen[ReviewResult]):
         if rel is None or change is None:
             return
         if not editor:
-            self.notify("Set $EDITOR to edit outside, or press e to edit here.", severity="warning")
+            self.notify(
+                "Set $EDITOR to edit outside, or press e to edit here.",
+                severity="warning",
+                markup=False,
+            )
             return
         text = self.edited.get(rel, change.after_text)
         with tempfile.TemporaryDirectory(prefix="agentdesk-edit-") as tmp:
@@ -195,13 +202,17 @@ class ReviewBase(Screen[ReviewResult]):
             except SuspendNotSupported:
                 result = subprocess.run(command, env=editor_env(), check=False)
             except OSError as exc:
-                self.notify(f"Cannot run {editor}: {exc.strerror}", severity="error")
+                self.notify(
+                    sanitize(f"Cannot run {editor}: {exc.strerror}"), severity="error", markup=False
+                )
                 return
             with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
                 new_text = fh.read()
         if result.returncode != 0:
             self.notify(
-                f"{editor} exited with {result.returncode}: edit dropped.", severity="error"
+                sanitize(f"{editor} exited with {result.returncode}: edit dropped."),
+                severity="error",
+                markup=False,
             )
             return
         if new_text != text:
