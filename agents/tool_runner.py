@@ -148,7 +148,10 @@ class ToolRunner:
 
     async def _propose(self, tool: Tool, args: BaseModel, tool_use_id: str) -> ToolOutcome:
         try:
-            proposal = tool.propose(self.ctx, args, tool_use_id=tool_use_id)
+            # Off the event loop: a diff of a large file can take a noticeable moment.
+            proposal = await asyncio.to_thread(
+                tool.propose, self.ctx, args, tool_use_id=tool_use_id
+            )
         except ToolError as exc:
             return self._deny(tool_use_id, tool.name, str(exc))
         return await self._decide(proposal)
