@@ -32,6 +32,7 @@ from agents.prompting import system_prompt
 from agents.proposal import Decision, Proposal
 from agents.runtime import AgentRuntime
 from agents.session import AgentSession
+from agents.team import budget_for, discover_team, home_of, inside_root, warm_anthropic
 from agents.tool_runner import AutoDecider, RunnerDeps, ToolRunner
 from agents.transcript import TranscriptStore
 
@@ -57,11 +58,11 @@ class Workspace:
         self.config = load_project_config(root)
         self.user_config = load_user_config(env)
         self.warnings.extend(getattr(self.config, "warnings", []))
-        found = discover_team(root, self.config, _home(env))
+        found = discover_team(root, self.config, home_of(env))
         self.errors: list[AgentLoadError] = list(found.errors)
         self.skipped: list[tuple[Path, str]] = list(found.skipped)
         self.warnings.extend(found.warnings)
-        self._definition_dirs = _inside_root(root, found.definition_dirs)
+        self._definition_dirs = inside_root(root, found.definition_dirs)
         self.state_dir = state_dir(root)
         self.queue = ApprovalQueue(self.state_dir)
         self.warnings.extend(self.queue.warnings)
@@ -120,7 +121,7 @@ class Workspace:
             model_id=model_id,
             declared_mode=declared,
             effective_mode=effective_mode(declared, self.config.ceiling),
-            budget_usd=_budget(self.config, defn.name),
+            budget_usd=budget_for(self.config, defn.name),
         )
         rt.restore()
         rt.effective_mode = effective_mode(rt.effective_mode, self.config.ceiling)
@@ -212,7 +213,7 @@ class Workspace:
         if watch:
             self._tasks.append(asyncio.ensure_future(self._watch_progress()))
         if self.has_credentials:
-            self._tasks.append(asyncio.ensure_future(asyncio.to_thread(_warm_anthropic)))
+            self._tasks.append(asyncio.ensure_future(asyncio.to_thread(warm_anthropic)))
         if resume:
             for rt in self.runtimes:
                 session = rt.session
@@ -368,51 +369,3 @@ class Workspace:
             for rel in proposal.paths:
                 status[rel] = "pending"
         return status
-
-
-def discover_team(root: Path, config: Any, home: Path | None) -> Any:
-    """The desk's team: the agents ``agentdesk.yaml`` names (from any source); otherwise the
-    project's own agents; and only when the project has none, the bundled roster.
-
-    ``agentdesk agents`` lists every definition found; personal agents in ``~/.claude/agents``
-    join a project's desk only when its ``agentdesk.yaml`` names them.
-    """
-    from agents.discovery import discover
-
-    if config.agents is not None:
-        return discover(root, project_config=config, user_home=home)
-    own = discover(
-        root, project_config=config, user_home=home, include_user=False, include_bundled=False
-    )
-    if own.agents or own.errors:
-        return own
-    return discover(root, project_config=config, user_home=home, include_user=False)
-
-
-def _inside_root(root: Path, dirs: list[Path]) -> list[str]:
-    """Definition folders inside the project, as protected patterns (THREATS T38)."""
-    out = []
-    for folder in dirs:
-        try:
-            rel = folder.resolve().relative_to(root)
-        except ValueError:
-            continue
-        if str(rel) != ".":
-            out.append(rel.as_posix().rstrip("/") + "/")
-    return out
-
-
-def _budget(config: Any, agent: str) -> float | None:
-    override = config.overrides.get(agent)
-    value = getattr(override, "budget_usd", None)
-    return float(value) if value is not None else None
-
-
-def _home(env: Mapping[str, str]) -> Path | None:
-    home = env.get("HOME")
-    return Path(home) if home else None
-
-
-def _warm_anthropic() -> None:
-    """Import the SDK off the event loop so the first turn does not stall the UI."""
-    import anthropic  # noqa: F401
