@@ -29,8 +29,11 @@ user config, e.g.  keymap: {desk.approve: "a"}.
 """
 
 
-def help_content(keymap: Mapping[str, str]) -> Content:
-    """Every documented key, grouped, with the user's remaps applied."""
+def help_content(keymap: Mapping[str, str], width: int = 120) -> Content:
+    """Every documented key, grouped, with the user's remaps applied; binding ids (for the
+    keymap) are shown when ``width`` leaves room for them."""
+    wide = width >= 92
+    desc_width = 52 if wide else max(20, width - 22)
     parts: list[Content | str | tuple[str, str]] = []
     groups: dict[str, list[keys.KeySpec]] = {}
     seen: set[str] = set()
@@ -55,8 +58,12 @@ def help_content(keymap: Mapping[str, str]) -> Content:
             seen.add(spec.id)
             parts.append("\n")
             parts.append((f"  {shown:<16}", "bold"))
-            parts.append(f"{description:<52} ")
-            parts.append((spec.id, "dim"))
+            if wide or len(description) + len(spec.id) + 2 <= desc_width:
+                parts.append(f"{description:<{desc_width}} " if wide else f"{description}  ")
+                parts.append((spec.id, "dim"))
+            else:
+                parts.append(description)
+                parts.append((f"\n{'':<18}{spec.id}", "dim"))
     parts.append("\n\n")
     parts.append((_ABOUT, ""))
     return Content.assemble(*parts)
@@ -70,10 +77,11 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """One scrolling text."""
         keymap = getattr(self.app, "keymap", {})
+        width = min(self.app.size.width, 100) - 4
         with VerticalScroll(id="help-body") as body:
             body.border_title = "agentdesk · help"
             body.border_subtitle = "esc closes"
-            yield Static(help_content(keymap), markup=False)
+            yield Static(help_content(keymap, width), markup=False)
 
     def action_close(self) -> None:
         """Back to where the person was."""
