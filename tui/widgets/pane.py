@@ -18,6 +18,8 @@ from tui.widgets.messages import PromptSubmitted
 from tui.widgets.safe import untrusted
 from tui.widgets.transcript import ProposalLookup, Transcript
 
+#: The state detail in a pane header is cut here (the transcript has the whole story).
+DETAIL_LIMIT = 40
 STATE_MARKS: dict[str, tuple[str, str]] = {
     "idle": ("○", "idle"),
     "working": ("◐", "working"),
@@ -78,6 +80,8 @@ def header_content(rt: RuntimeLike, *, now: float | None = None) -> Content:
         (f"{mark} {label}", state_style),
     ]
     if detail:
+        if len(detail) > DETAIL_LIMIT:
+            detail = detail[: DETAIL_LIMIT - 1] + "…"
         parts.append(untrusted(f" ({detail})", "dim"))
     tokens = short_tokens(rt.input_tokens + rt.output_tokens)
     parts.append((f" · {tokens} tok · ${rt.cost_usd:.2f}", "dim"))
