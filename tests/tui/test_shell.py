@@ -162,10 +162,18 @@ async def test_side_columns_fold_at_80x24_and_toggle(tmp_path: Path) -> None:
 
 
 async def test_cycle_mode_and_cancel(tmp_path: Path) -> None:
+    from agents.events import ModeChanged
+    from tests.tui.fake_workspace import FakeEntry
+
     ws = make_workspace(tmp_path)
     app = RecordingDesk(ws)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
+        ws.runtimes[0].entries.append(FakeEntry("notice", "mode: plan (set elsewhere)"))
+        ws.bus.emit(ModeChanged("backend-architect", "plan"))
+        await pilot.pause()
+        last = list(app.screen.query(TextBlock))[-1]
+        assert "mode: plan (set elsewhere)" in plain(last)
         await pilot.press("m")
         assert ws.calls[-1] == ("cycle_mode", "backend-architect")
         header = plain(app.screen.query_one(".pane-header", Static))

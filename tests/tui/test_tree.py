@@ -123,3 +123,27 @@ def test_tree_lists_nothing_before_mount(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     tree = DomainTree(ws.root)
     assert len(tree.root.children) == 0 and tree.gitignore._spec is None
+
+
+async def test_applied_but_uncommitted_until_the_commit_lands(tmp_path: Path) -> None:
+    from agents.events import Committed, ProposalApplied
+
+    ws = make_workspace(tmp_path)
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        tree = app.screen.query_one(DomainTree)
+        await loaded(pilot, tree)
+        ws.status = {"backend/app.py": "modified"}
+        ws.bus.emit(ProposalApplied("backend-architect", "p-1", ("backend/app.py",)))
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if tree.badges.get("backend/app.py") == "applied":
+                break
+        assert tree.badges["backend/app.py"] == "applied"
+        ws.bus.emit(Committed("backend-architect", "p-1", "abc123", ("backend/app.py",)))
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if tree.badges.get("backend/app.py") == "modified":
+                break
+        assert tree.badges["backend/app.py"] == "modified"

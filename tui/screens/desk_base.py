@@ -28,6 +28,8 @@ class DeskBase(Screen[None]):
         super().__init__(id="main")
         self.workspace = workspace
         self.active = max(0, min(active, len(workspace.runtimes) - 1))
+        #: Paths applied by an approved proposal whose commit has not finished (path -> id).
+        self.uncommitted: dict[str, str] = {}
 
     @staticmethod
     def _pane_id(index: int) -> str:
@@ -121,6 +123,8 @@ class DeskBase(Screen[None]):
         badges: dict[str, str] = {}
         for rel, kind in status.items():
             badges[rel] = "applied" if kind == "applied" else "modified"
+        for rel in self.uncommitted:
+            badges[rel] = "applied"
         for proposal in self.workspace.queue.pending():
             for rel in proposal.paths:
                 badges[rel] = "pending"

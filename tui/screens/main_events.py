@@ -23,10 +23,12 @@ _TRANSCRIPT_EVENTS = (
     ev.ProposalFailed,
     ev.AgentError,
     ev.StateChanged,
+    ev.ModeChanged,
     ev.BlockerRaised,
     ev.BlockerAnswered,
 )
 _PROPOSAL_EVENTS = (
+    ev.Committed,
     ev.ProposalCreated,
     ev.ProposalDecided,
     ev.ProposalApplied,
@@ -70,6 +72,13 @@ class EngineEvents(DeskBase):
         self.refresh_summary()
 
     def _proposal_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.ProposalApplied):
+            for rel in event.paths:
+                self.uncommitted[rel] = event.proposal_id
+        elif isinstance(event, ev.Committed):
+            self.uncommitted = {
+                rel: pid for rel, pid in self.uncommitted.items() if pid != event.proposal_id
+            }
         for i in range(len(self.workspace.runtimes)):
             self.pane(i).transcript.refresh_proposals()
         self.refresh_file_badges()
