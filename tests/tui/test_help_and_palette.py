@@ -3,6 +3,7 @@ the agents, the pending proposals and the open blockers."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from textual.widgets import Static
@@ -109,3 +110,26 @@ async def test_palette_opens_with_ctrl_p(tmp_path: Path) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
+
+
+async def test_palette_on_the_review_screen_offers_its_keys(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    ws.add_proposal(command_proposal("backend-architect", "npm test"))
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        provider = DeskCommands(review)
+        titles = [hit.text async for hit in provider.discover()]
+        assert "Review: Approve" in titles and "Review: Reject" in titles
+        assert not any("hunks" in (t or "").lower() for t in titles)  # not for a command
+        hits = [hit async for hit in provider.search("always allow")]
+        always = [h for h in hits if h.text and "always allow" in h.text]
+        assert len(always) == 1
+        result = always[0].command()
+        if inspect.isawaitable(result):  # the palette awaits what a command returns
+            await result
+        await pilot.pause()
+        assert next(c for c in ws.calls if c[0] == "decide")[2].always

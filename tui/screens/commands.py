@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Provider
 from textual.content import Content
@@ -12,6 +13,9 @@ from textual.content import Content
 from tui import keys
 from tui.widgets.messages import AnswerRequested, ReviewRequested, SelectAgent
 from tui.widgets.safe import clean
+
+if TYPE_CHECKING:
+    from tui.screens.review import ReviewScreen
 
 _SKIP = {"desk.help"}
 
@@ -21,8 +25,11 @@ class DeskCommands(Provider):
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         from tui.screens.main import MainScreen
+        from tui.screens.review import ReviewScreen
 
         screen = self.screen
+        if isinstance(screen, ReviewScreen):
+            return self._review_commands(screen)
         if not isinstance(screen, MainScreen):
             return []
         out: list[tuple[str, Callable[[], object], str]] = []
@@ -61,6 +68,22 @@ class DeskCommands(Provider):
                         "answer it",
                     )
                 )
+        return out
+
+    def _review_commands(self, screen: ReviewScreen) -> list[tuple[str, Callable[[], object], str]]:
+        """The review screen's keys, for the proposal on screen."""
+        keymap = getattr(self.app, "keymap", {})
+        out: list[tuple[str, Callable[[], object], str]] = []
+        for spec in keys.REVIEW_KEYS:
+            if screen.check_action(spec.action.split("(")[0], ()) is False:
+                continue
+            out.append(
+                (
+                    f"Review: {spec.help_text}",
+                    partial(screen.run_action, spec.action),
+                    f"key: {keys.display_keys(spec, keymap)}",
+                )
+            )
         return out
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
