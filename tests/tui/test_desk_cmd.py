@@ -1,0 +1,51 @@
+"""``agentdesk [PATH]`` routes to the desk; a bad PATH is a clear error, not a traceback."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from tui import cli
+from tui.commands import desk_cmd
+
+
+@pytest.mark.parametrize(
+    ("argv", "path"), [([], "."), (["some/repo"], "some/repo"), (["desk", "x"], "x")]
+)
+def test_bare_and_path_arguments_open_the_desk(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], path: str
+) -> None:
+    seen: list[str] = []
+
+    def fake_run(args: argparse.Namespace) -> int:
+        seen.append(args.path)
+        return 7
+
+    monkeypatch.setattr(desk_cmd, "run", fake_run)
+    assert cli.main(argv) == 7
+    assert seen == [path]
+
+
+def test_subcommands_still_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(desk_cmd, "run", lambda args: pytest.fail("desk must not open"))
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+
+
+def test_missing_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main([str(tmp_path / "nope")])
+    assert code == 2
+    assert "not a directory" in capsys.readouterr().err
+
+
+def test_bad_project_config_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "agentdesk.yaml").write_text("ceiling: [not, a, mode]\n")
+    code = cli.main([str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("agentdesk: ") and "agentdesk.yaml" in err
