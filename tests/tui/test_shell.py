@@ -180,6 +180,8 @@ async def test_cycle_mode_and_cancel(tmp_path: Path) -> None:
         assert "acceptEdits (file: bypassPermissions)" in header
         await pilot.press("2", "x")
         assert ws.calls[-1] == ("cancel", "frontend-architect")
+        await pilot.press("3", "x")  # an idle agent has no turn to stop
+        assert ws.calls[-1] == ("cancel", "frontend-architect")
 
 
 async def test_prompt_sends_to_the_agent(tmp_path: Path) -> None:

@@ -33,11 +33,15 @@ class ApprovalActions(DeskBase):
         return pending[0] if pending else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim the approval keys when nothing waits on this pane."""
+        """Dim the approval keys when nothing waits on this pane, and stop when idle."""
         if action in _PROPOSAL_ACTIONS:
             return True if self.focused_proposal() is not None else None
         if action == "next_pending":
             return True if self.workspace.queue.oldest_pending() is not None else None
+        if action == "cancel_turn":
+            runtimes = self.workspace.runtimes
+            busy = bool(runtimes) and runtimes[self.active].state in ("working", "needs_you")
+            return True if busy else None
         return True
 
     def action_approve(self) -> None:

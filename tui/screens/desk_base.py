@@ -109,6 +109,7 @@ class DeskBase(Screen[None]):
             for rt in ws.runtimes
         ]
         self.query_one(AgentStrip).set_chips(chips, self.active)
+        self.refresh_bindings()  # y / n / ] / x dim or light up with the queue and states
 
     @work(thread=True, exclusive=True, group="file-status", exit_on_error=False)
     def refresh_file_badges(self) -> None:
