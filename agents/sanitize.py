@@ -45,7 +45,8 @@ def has_hidden(text: str) -> bool:
 
 def inert_json(text: str) -> str:
     """JSON text (from ``json.dumps``) with every character :func:`sanitize` would replace written
-    as a ``\\uXXXX`` escape: it decodes to the same data and is inert on a terminal.
+    as a ``\\u`` escape with four hex digits: it decodes to the same data and is inert on
+    a terminal.
 
     ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but passes DEL, C1 controls and
     bidi marks through raw; those only occur inside JSON strings, where an escape is always valid.

@@ -22,7 +22,7 @@ _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 def sweep_temp_files(
     root: Path, *, max_entries: int = 1_000_000, min_age_seconds: float = 0.0
 ) -> list[str]:
-    """Remove orphaned ``.NAME.agentdesk-XXXXXXXXXXXX.tmp`` files left by a crash.
+    """Remove orphaned ``.NAME.agentdesk-<random>.tmp`` files left by a crash.
 
     Walks folders by descriptor without following symlinks, skips ``.git`` (any case), stops
     after ``max_entries`` directory entries, and only removes regular files at least
