@@ -162,3 +162,21 @@ def test_compare_shows_each_median_change() -> None:
     previous = {"machine": {"when": "then"}, "rows": [{"figure": "a", "median": 100.0}]}
     text = run_all.compare(previous, [Row("a", "ms", [150.0]), Row("b", "ms", [1.0])])
     assert "then" in text and "+50%" in text and "b " not in text
+
+
+def test_claude_code_row_says_why_when_npm_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.bench import bench_first_frame
+
+    monkeypatch.setattr(bench_first_frame, "BENCH_DIR", tmp_path)
+    monkeypatch.setattr(bench_first_frame.shutil, "which", lambda _name: None)
+    binary, why = bench_first_frame.claude_code()
+    assert binary is None and why == "npm is not installed"
+
+
+def test_a_figure_that_fails_becomes_a_not_run_row_naming_the_error() -> None:
+    rows = run_all.run_group("broken", "results", common.Context())  # results has no run()
+    assert len(rows) == 1
+    assert rows[0].verdict == "not run" and rows[0].group == "broken"
+    assert "AttributeError" in rows[0].note
