@@ -148,6 +148,13 @@ class Tmux:
             env=server_env,
             capture_output=True,
         )
+        try:
+            self._attach(base, server_env)
+        except BaseException:
+            self.close()  # never leave a server behind
+            raise
+
+    def _attach(self, base: list[str], server_env: Mapping[str, str]) -> None:
         self._client = subprocess.Popen(
             [*base, "-C", "attach", "-t", "bench"],
             stdin=subprocess.PIPE,
