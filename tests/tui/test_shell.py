@@ -177,7 +177,7 @@ async def test_cycle_mode_and_cancel(tmp_path: Path) -> None:
         await pilot.press("m")
         assert ws.calls[-1] == ("cycle_mode", "backend-architect")
         header = plain(app.screen.query_one(".pane-header", Static))
-        assert "acceptEdits (file: bypassPermissions)" in header
+        assert "acceptEdits (file: bypass)" in header
         await pilot.press("2", "x")
         assert ws.calls[-1] == ("cancel", "frontend-architect")
         await pilot.press("3", "x")  # an idle agent has no turn to stop

@@ -18,6 +18,8 @@ from tui.widgets.messages import PromptSubmitted
 from tui.widgets.safe import untrusted
 from tui.widgets.transcript import ProposalLookup, Transcript
 
+#: Shorter names for the header's "(file: …)" note.
+SHORT_MODES = {"bypassPermissions": "bypass"}
 #: The state detail in a pane header is cut here (the transcript has the whole story).
 DETAIL_LIMIT = 40
 STATE_MARKS: dict[str, tuple[str, str]] = {
@@ -64,7 +66,8 @@ def header_content(rt: RuntimeLike, *, now: float | None = None) -> Content:
     state_style = STATE_STYLES.get(rt.state, "")
     mode: list[Content | str | tuple[str, str]] = [untrusted(rt.effective_mode)]
     if rt.declared_mode != rt.effective_mode:
-        mode.append((f" (file: {rt.declared_mode})", "dim"))
+        declared = SHORT_MODES.get(rt.declared_mode, rt.declared_mode)
+        mode.append((f" (file: {declared})", "dim"))
     detail = rt.state_detail
     if rt.retry_deadline is not None:
         left = max(0, round(rt.retry_deadline - (time.monotonic() if now is None else now)))
