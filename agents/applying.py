@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from agents.events import Committed, ProposalApplied, ProposalFailed
 from agents.proposal import Decision, Proposal
-from agents.tools.base import ToolOutcome
+from agents.tool_types import ToolOutcome
 
 if TYPE_CHECKING:
     from agents.apply import Applier

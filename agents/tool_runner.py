@@ -28,8 +28,7 @@ from agents.events import (
     ToolResult,
 )
 from agents.proposal import Decision, Proposal
-from agents.tools import get_tool
-from agents.tools.base import PathDenied, Tool, ToolContext, ToolError, ToolOutcome
+from agents.tool_types import PathDenied, ToolContext, ToolError, ToolOutcome
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from agents.ledger import ToolLedger
     from agents.queue import ApprovalQueue
     from agents.runtime import AgentRuntime
+    from agents.tools.base import Tool
 
 #: Stands in for the person in headless runs: returns a decision, or None to wait.
 AutoDecider = Callable[[Proposal], Decision | None]
@@ -125,6 +125,8 @@ class ToolRunner:
         if name not in self.offered():
             why = f"{name} is not available to {self.rt.name} in mode {self.rt.effective_mode}"
             return self._deny(tool_use_id, name, why)
+        from agents.tools import get_tool  # loads pydantic and the tools: not before a frame
+
         tool = get_tool(name)
         try:
             args = tool.validate(raw)

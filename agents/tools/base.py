@@ -8,64 +8,27 @@ way the raw input from the model goes through :meth:`Tool.validate` first: a pyd
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agents.proposal import Proposal
+from agents.tool_types import PathDenied, ToolContext, ToolError, ToolOutcome
 
-if TYPE_CHECKING:
-    from agents.domain import PathGuard
+__all__ = [
+    "PathDenied",
+    "Tool",
+    "ToolArgs",
+    "ToolContext",
+    "ToolError",
+    "ToolOutcome",
+    "args_as",
+]
 
 _A = TypeVar("_A", bound=BaseModel)
 
 #: How many schema problems one error message lists before "and N more".
 _MAX_PROBLEMS = 5
-
-
-class ToolError(Exception):
-    """A tool call that cannot go ahead; the message goes back to the model as ``is_error``."""
-
-
-class PathDenied(ToolError):
-    """The Domain guard refused the path (outside the project or Domain, protected, secret):
-    a denial the person sees as one, not a failure of the tool."""
-
-
-@dataclass
-class ToolContext:
-    """Everything a tool may use for one agent: the root, its guard, and what it has read.
-
-    ``read_hashes`` maps a root-relative path to the sha256 of the bytes this agent last read
-    (Write/Edit of an existing file require an entry); ``is_dirty`` says whether git has the
-    person's uncommitted change on a path; ``untrusted_read`` is set by the session once the
-    agent has read content it should not trust, and marks later proposals. ``proposed_hashes``
-    holds the sha256 of every content this agent proposed per path: once applied, the agent
-    knows those bytes, so they count as read.
-    """
-
-    root: Path
-    guard: PathGuard
-    agent: str
-    read_hashes: dict[str, str] = field(default_factory=dict)
-    is_dirty: Callable[[str], bool] | None = None
-    untrusted_read: bool = False
-    proposed_hashes: dict[str, set[str]] = field(default_factory=dict)
-
-    def remember_proposed(self, rel: str, digest: str) -> None:
-        """Note that this agent proposed bytes with ``digest`` for ``rel`` (see ``files``)."""
-        self.proposed_hashes.setdefault(rel, set()).add(digest)
-
-
-@dataclass(frozen=True)
-class ToolOutcome:
-    """The content of one ``tool_result`` block."""
-
-    content: str
-    is_error: bool = False
 
 
 class ToolArgs(BaseModel):
