@@ -39,7 +39,7 @@ async def watch_progress(
     *,
     stop: asyncio.Event,
     debounce_ms: int = 30,
-    step_ms: int = 5,
+    step_ms: int = 10,
     settle_ms: int = 15,
     known_agents: Collection[str] | None = None,
     progress_file: ProgressFile | None = None,
