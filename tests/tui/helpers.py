@@ -39,3 +39,31 @@ def screen_text(app: DeskApp) -> str:
     """Everything on screen as text (the SVG export, unescaped; spans split lines oddly, so
     search for short phrases)."""
     return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
+async def progress_loaded(pilot: Any, app: DeskApp, timeout: float = 5.0) -> None:
+    """Wait until PROGRESS.md and the blocker list (read in a thread) are on screen."""
+    from textual.widgets import OptionList
+
+    for _ in range(int(timeout / 0.02)):
+        screen = app.screen
+        body = screen.query("#progress-body")
+        lists = screen.query(OptionList)
+        if (
+            body
+            and "loading" not in plain(body.first(Static))
+            and lists
+            and lists.first(OptionList).option_count
+        ):
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("PROGRESS.md never loaded")
+
+
+async def until(pilot: Any, check: Any, timeout: float = 5.0) -> None:
+    """Poll ``check()`` between short pauses (work done in workers lands a little later)."""
+    for _ in range(int(timeout / 0.02)):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached in time")

@@ -11,7 +11,7 @@ from agents.events import ProposalCreated, ProposalFailed
 from agents.proposal import Decision
 from tests.tui.conftest import make_workspace
 from tests.tui.fake_workspace import FakeUserConfig, command_proposal, edit_proposal
-from tests.tui.helpers import RecordingDesk, plain
+from tests.tui.helpers import RecordingDesk, plain, until
 from tui.screens.main import MainScreen
 from tui.screens.modals import ConfirmDestructive, TextPrompt
 from tui.screens.review import ReviewScreen
@@ -210,15 +210,15 @@ async def test_y_on_a_changed_file_opens_the_review_to_rediff(tmp_path: Path) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("y")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         review = app.screen
         assert isinstance(review, ReviewScreen)
         assert decisions(ws) == []
         stale = review.query_one("#review-stale", Static)
-        assert stale.display and "backend/app.py changed since this diff" in plain(stale)
+        await until(pilot, lambda: bool(stale.display))
+        assert "backend/app.py changed since this diff" in plain(stale)
         await pilot.press("R")
-        await pilot.pause(0.1)
-        assert not stale.display
+        await until(pilot, lambda: not stale.display)
         await pilot.press("y")
-        await pilot.pause()
+        await until(pilot, lambda: bool(decisions(ws)))
         assert decisions(ws) == [(proposal.id, Decision("approve"))]

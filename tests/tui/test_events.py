@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from agents import events as ev
 from tests.tui.conftest import make_workspace
 from tests.tui.fake_workspace import FakeBlocker, FakeEntry
-from tests.tui.helpers import RecordingDesk, plain, screen_text
+from tests.tui.helpers import RecordingDesk, plain, progress_loaded, screen_text, until
 from tui.screens.main import MainScreen
 from tui.screens.modals import TextPrompt
 from tui.widgets.entries import STREAM_TAIL_LINES, AssistantBlock, ToolBlock
@@ -116,7 +116,7 @@ async def test_progress_and_blockers_follow_the_file(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     app = RecordingDesk(ws)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause(0.1)
+        await progress_loaded(pilot, app)
         view = app.screen.query_one(ProgressView)
         body = view.query_one("#progress-body", Static)
         assert "Phase 2: Development  0/2" in plain(body)
@@ -148,15 +148,15 @@ async def test_answer_a_blocker(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     app = RecordingDesk(ws)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause(0.1)
+        await progress_loaded(pilot, app)
         options = app.screen.query_one(OptionList)
         options.focus()
         options.highlighted = 0
         await pilot.press("enter")
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"see docs/api.md", "enter")
-        await pilot.pause(0.1)
-        assert ("answer_blocker", "b-1", "see docs/api.md") in ws.calls
+        await until(pilot, lambda: ("answer_blocker", "b-1", "see docs/api.md") in ws.calls)
+        await until(pilot, lambda: "↳" in str(options.get_option_at_index(0).prompt))
         prompt = str(options.get_option_at_index(0).prompt)
         assert "↳ see docs/api.md" in prompt
         # a resolved blocker cannot be answered again
@@ -169,12 +169,11 @@ async def test_blockers_key_at_80x24_focuses_the_queue(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     app = RecordingDesk(ws)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+        await progress_loaded(pilot, app)
         await pilot.press("b")
         assert isinstance(app.screen.focused, OptionList)
         await pilot.press("enter", *"ok", "enter")
-        await pilot.pause(0.1)
-        assert ("answer_blocker", "b-1", "ok") in ws.calls
+        await until(pilot, lambda: ("answer_blocker", "b-1", "ok") in ws.calls)
 
 
 async def test_errors_and_recovery_are_told(tmp_path: Path) -> None:
