@@ -238,3 +238,64 @@ async def test_changed_file_is_stale_and_rediffed_on_the_real_engine(tmp_path: P
             await pilot.press("y")
             await until(pilot, lambda: "'page'" in page.read_text())
         assert page.read_text().endswith("// the person's line\n")
+
+
+@pytest.mark.timeout(90)
+async def test_approve_one_hunk_on_the_real_engine(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    before = "".join(f"line {i}\n" for i in range(1, 21))
+    after = before.replace("line 2\n", "line two\n").replace("line 18\n", "line eighteen\n")
+    target = repo / "frontend" / "long.tsx"
+    target.write_text(before)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "long file")
+    read = {"tool_use": {"name": "Read", "input": {"file_path": "frontend/long.tsx"}}}
+    write = {
+        "tool_use": {"name": "Write", "input": {"file_path": "frontend/long.tsx", "content": after}}
+    }
+    steps = [{"blocks": [read]}, {"blocks": [write]}, {"text": "ok"}]
+    with ScriptedServer({"agents": {"frontend-architect": {"steps": steps}}}) as server:
+        ws = open_workspace(repo, server, tmp_path / "home")
+        app = RecordingDesk(ws, start_engine=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("2", "i", *"rewrite it", "enter")
+            await until(pilot, lambda: bool(ws.queue.pending()))
+            await pilot.press("escape", "r", "h", "space", "y")
+            await until(pilot, lambda: target.read_text() != before)
+        assert target.read_text() == before.replace("line 18\n", "line eighteen\n")
+
+
+@pytest.mark.timeout(60)
+async def test_no_key_on_the_real_engine_shows_everything_and_how_to_connect(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    (repo / "PROGRESS.md").write_text(
+        (repo / "PROGRESS.md").read_text() + "- @frontend-architect: need the API schema\n"
+    )
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+    ws = Workspace.open(repo, env=env)
+    assert not ws.has_credentials
+    app = RecordingDesk(ws, start_engine=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await until(
+            pilot,
+            lambda: "need the API schema" in plain(screen.query_one("#progress-body", Static)),
+        )
+        assert "no model" in plain(screen.query_one("#summary", Static))
+        assert "1 blocker" in plain(screen.query_one("#summary", Static))
+        assert [p.agent for p in screen.query("AgentPane").results()] == [  # type: ignore[attr-defined]
+            rt.definition.name for rt in ws.runtimes
+        ]
+        await pilot.press("i", *"hello", "enter")
+        assert "ANTHROPIC_API_KEY" in app.note_text()
+        # the blocker can still be answered: PROGRESS.md is updated on disk
+        await pilot.press("escape")
+        await pilot.resize_terminal(80, 24)  # folded side columns: b brings the queue
+        await pilot.pause()
+        await pilot.press("b", "enter", *"see docs/api.md", "enter")
+        await until(pilot, lambda: "see docs/api.md" in (repo / "PROGRESS.md").read_text())
