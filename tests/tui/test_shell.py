@@ -156,9 +156,13 @@ async def test_side_columns_fold_at_80x24_and_toggle(tmp_path: Path) -> None:
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert tree.display and side.display
-        await pilot.press("p")
+        await pilot.press("p")  # shown but elsewhere: p goes there first
+        assert screen.query_one("#progress").display
+        assert screen.focused is screen.query_one("#progress")
+        await pilot.press("p")  # in focus: p hides it, and focus returns to the pane
         assert not screen.query_one("#progress").display
         assert screen.query_one("#blockers").display
+        assert screen.focused is screen.pane(0).transcript
 
 
 async def test_cycle_mode_and_cancel(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DirectoryTree, Footer, OptionList, Static
 
 from tui import keys
@@ -149,20 +150,41 @@ class MainScreen(ApprovalActions, EngineEvents):
         if self.workspace.runtimes:
             self._mount_tree_if_shown()
 
+    def _side_widget(self, side: str) -> Widget:
+        return self.query_one("#tree-column" if side == "tree" else f"#{side}")
+
     def action_toggle_side(self, side: str) -> None:
-        """Show or hide the tree, PROGRESS.md or the blockers."""
+        """Go to the tree, PROGRESS.md or the blockers: shown but elsewhere → focus it; in
+        focus → hide it; hidden → show and focus it."""
+        widget = self._side_widget(side)
+        focused = self.focused
+        inside = focused is not None and (focused is widget or widget in focused.ancestors)
+        if widget.display and not inside:
+            self._focus_side(side)
+            return
         chosen = self.shown_narrow if self.narrow else self.hidden_wide
         if side in chosen:
             chosen.discard(side)
         else:
             chosen.add(side)
         self._apply_layout()
-        visible = side in self.shown_narrow if self.narrow else side not in self.hidden_wide
-        if visible and side == "blockers":
+        if widget.display:
+            self._focus_side(side)
+        elif self.workspace.runtimes:
+            self.pane(self.active).transcript.focus()
+
+    def _focus_side(self, side: str) -> None:
+        if side == "blockers":
             options = self.query_one("#blocker-list", OptionList)
             options.focus()
             if options.highlighted is None and options.option_count:
                 options.highlighted = 0
+        elif side == "progress":
+            self.query_one(ProgressView).focus()
+        else:
+            trees = self.query(DomainTree)
+            if trees:
+                trees.first().focus()
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         """Show the file picked in the Domain tree."""
