@@ -85,7 +85,7 @@ class MainScreen(ApprovalActions, EngineEvents):
         self.call_after_refresh(self._fill)
 
     def _fill(self) -> None:
-        if self._filled:
+        if self._filled or not self.is_attached:  # not while the app is quitting
             return
         self._filled = True
         ws = self.workspace

@@ -69,6 +69,8 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def sync(self, entries: Sequence[EntryLike], streaming_text: str) -> None:
         """Mount blocks for new entries, update a growing last entry, show streaming text."""
+        if not self.is_attached:  # an event that arrives while the app quits
+            return
         self._entries = entries
         start = self._new_start(entries)
         if start is None:
