@@ -49,7 +49,7 @@ _PROJECT_KEYS = (
     "agents", "overrides", "shared_files", "ceiling", "commit_mode", "keymap", "run_hooks",
     "author_name", "author_email",
 )  # fmt: skip
-_OVERRIDE_KEYS = ("model", "permission_mode", "domain")
+_OVERRIDE_KEYS = ("model", "permission_mode", "domain", "budget_usd")
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
 
 
@@ -60,6 +60,8 @@ class AgentOverride:
     model: str | None = None
     permission_mode: str | None = None
     domain: tuple[str, ...] | None = None
+    #: Spend (USD) at which the agent pauses; ``None``: no budget.
+    budget_usd: float | None = None
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ def _overrides(read: Reader, fld: YAMLField) -> dict[str, AgentOverride]:
         prefix = f"overrides.{agent}"
         if not isinstance(spec, dict):
             raise ConfigError(
-                read.path, prefix, "must be a mapping of model/permission_mode/domain"
+                read.path, prefix, "must be a mapping of model/permission_mode/domain/budget_usd"
             )
         unknown = [k for k in spec if k not in _OVERRIDE_KEYS]
         if unknown:
@@ -197,7 +199,15 @@ def _overrides(read: Reader, fld: YAMLField) -> dict[str, AgentOverride]:
                 domain = check_patterns([(None, p) for p in patterns])
             except DomainError as exc:
                 raise sub.error(fields["domain"], exc.reason) from None
-        out[str(agent)] = AgentOverride(model=model, permission_mode=mode, domain=domain)
+        budget = None
+        if "budget_usd" in fields:
+            value = fields["budget_usd"].value
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise sub.error(fields["budget_usd"], "must be a positive number of US dollars")
+            budget = float(value)
+        out[str(agent)] = AgentOverride(
+            model=model, permission_mode=mode, domain=domain, budget_usd=budget
+        )
     return out
 
 

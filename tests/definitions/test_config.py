@@ -294,3 +294,16 @@ def test_secret_type() -> None:
     assert repr(secret) == str(secret) == "Secret('***')"
     assert secret and not Secret("")
     assert secret.reveal() == "abc"
+
+
+def test_override_budget_usd(tmp_path: Path) -> None:
+    """A per-agent budget pauses the agent when its spend reaches it (the runtime reads it)."""
+    from agents.config import ConfigError, load_project_config
+
+    (tmp_path / "agentdesk.yaml").write_text("overrides:\n  backend: {budget_usd: 2.5}\n")
+    assert load_project_config(tmp_path).overrides["backend"].budget_usd == 2.5
+    for bad in ("0", "-1", "lots", "yes"):
+        (tmp_path / "agentdesk.yaml").write_text(f"overrides:\n  backend: {{budget_usd: {bad}}}\n")
+        with pytest.raises(ConfigError) as err:
+            load_project_config(tmp_path)
+        assert "budget_usd" in str(err.value)

@@ -296,3 +296,27 @@ async def test_an_agent_waiting_on_its_own_blocker_rests_as_blocked(
         await asyncio.wait_for(rt.session.finished.wait(), 10)
         assert rt.state == "blocked"
         await ws.close()
+
+
+async def test_a_budget_pauses_the_agent(repo: Path, tmp_path: Path) -> None:
+    (repo / "agentdesk.yaml").write_text(
+        "overrides:\n  backend-architect: {budget_usd: 0.000001}\n"
+    )
+    scenario = {
+        "agents": {
+            "backend-architect": {
+                "steps": [{"blocks": [READ]}, {"blocks": [READ]}, {"text": "Done."}]
+            }
+        }
+    }
+    with ScriptedServer(scenario) as server:
+        ws = _workspace(repo, server, tmp_path / "home")
+        rt = ws.runtime("backend-architect")
+        assert rt.budget_usd == 0.000001
+        await ws.start(watch=False)
+        ws.send("backend-architect", "go")
+        assert rt.session is not None
+        await asyncio.wait_for(rt.session.finished.wait(), 10)
+        assert rt.state == "paused"
+        assert len(server.requests) == 1  # the first turn spent the budget; no second call
+        await ws.close()
