@@ -138,8 +138,10 @@ def _render(data: dict[str, Any]) -> str:
         lines.append(phase["title"])
         for item in phase["items"]:
             mark = "☑" if item["done"] else "☐"
-            who = f"@{item['agent']} " if item["agent"] else ""
-            lines.append(f"  {mark} {who}{item['text']}")
+            text = item["text"]
+            named = item["agent"] and f"@{item['agent']}".casefold() in text.casefold()
+            who = f"@{item['agent']} " if item["agent"] and not named else ""
+            lines.append(f"  {mark} {who}{text}")
     open_blockers = [b for b in data["blockers"] if b["state"] != "resolved"]
     lines.append("")
     lines.append(f"Blockers ({len(open_blockers)} open)")
