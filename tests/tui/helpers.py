@@ -45,13 +45,15 @@ async def progress_loaded(pilot: Any, app: DeskApp, timeout: float = 5.0) -> Non
     """Wait until PROGRESS.md and the blocker list (read in a thread) are on screen."""
     from textual.widgets import OptionList
 
+    from tui.widgets.progress_view import ProgressView
+
     for _ in range(int(timeout / 0.02)):
         screen = app.screen
-        body = screen.query("#progress-body")
+        body = screen.query(ProgressView)
         lists = screen.query(OptionList)
         if (
             body
-            and "loading" not in plain(body.first(Static))
+            and "loading" not in body.first(ProgressView).plain_text
             and lists
             and lists.first(OptionList).option_count
         ):

@@ -118,8 +118,7 @@ async def test_progress_and_blockers_follow_the_file(tmp_path: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await progress_loaded(pilot, app)
         view = app.screen.query_one(ProgressView)
-        body = view.query_one("#progress-body", Static)
-        assert "Phase 2: Development  0/2" in plain(body)
+        assert "Phase 2: Development  0/2" in view.plain_text
         doc = ws.progress.current
         ws.progress.current = replace(
             doc,
@@ -127,7 +126,7 @@ async def test_progress_and_blockers_follow_the_file(tmp_path: Path) -> None:
         )
         ws.bus.emit(ev.BlockerRaised("delivery-lead", "b-3", "Sign-off needed"))
         await settle(pilot)
-        assert "Sign-off needed" in plain(body)
+        assert "Sign-off needed" in view.plain_text
         assert "delivery-lead is blocked: Sign-off needed" in app.note_text()
         assert "2 blockers" in plain(app.screen.query_one("#summary", Static))
         options = app.screen.query_one(OptionList)
@@ -137,11 +136,11 @@ async def test_progress_and_blockers_follow_the_file(tmp_path: Path) -> None:
         ws.progress.current = replace(ws.progress.current, warnings=("line 9: odd item",))
         ws.bus.emit(ev.ProgressChanged("", warning="line 9: odd item"))
         await settle(pilot)
-        assert "⚠ line 9: odd item" in plain(body)
+        assert "⚠ line 9: odd item" in view.plain_text
         await pilot.press("P")
-        assert plain(body) == ws.progress.current.text
+        assert view.plain_text == ws.progress.current.text
         await pilot.press("P")
-        assert "Phase 1: Setup" in plain(body)
+        assert "Phase 1: Setup" in view.plain_text
 
 
 async def test_answer_a_blocker(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from tests.tui.helpers import RecordingDesk, plain
 from tests.tui.test_secrets import render_like_textual
 from tui.screens.main import MainScreen
 from tui.widgets.entries import AssistantBlock, ProposalBlock
+from tui.widgets.progress_view import ProgressView
 
 READ = {"tool_use": {"name": "Read", "input": {"file_path": "backend/app.py"}}}
 EDIT = {
@@ -284,7 +285,7 @@ async def test_no_key_on_the_real_engine_shows_everything_and_how_to_connect(
         assert isinstance(screen, MainScreen)
         await until(
             pilot,
-            lambda: "need the API schema" in plain(screen.query_one("#progress-body", Static)),
+            lambda: "need the API schema" in screen.query_one(ProgressView).plain_text,
         )
         assert "no model" in plain(screen.query_one("#summary", Static))
         assert "1 blocker" in plain(screen.query_one("#summary", Static))

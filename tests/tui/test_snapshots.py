@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from tests.tui.conftest import make_workspace
 from tests.tui.fake_workspace import FakeWorkspace, command_proposal, edit_proposal
 from tui.app import DeskApp
 from tui.widgets.domain_tree import DomainTree
+from tui.widgets.progress_view import ProgressView
 
 BEFORE = "".join(f"value_{i} = {i}\n" for i in range(1, 21))
 AFTER = BEFORE.replace("value_2 = 2", "value_2 = 'two'").replace("value_18 = 18", "value_18 = 0")
@@ -54,13 +54,13 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause(0.02)
         screen = app.screen
         trees = screen.query(DomainTree)
-        body = screen.query("#progress-body")
+        body = screen.query(ProgressView)
         if (
             trees
             and trees.first().root.children
             and trees.first().badges
             and body
-            and "loading" not in str(body.first(Static).visual)
+            and "loading" not in body.first(ProgressView).plain_text
         ):
             break
     await pilot.pause(0.05)
