@@ -124,8 +124,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """Replace ``path`` with ``data`` atomically: same-dir temp, fsync, rename, fsync dir."""
+def write_bytes_atomic(path: Path, data: bytes, *, mode: int = 0o600, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically: same-dir temp, fsync, rename, fsync dir.
+
+    ``durable=False`` skips both fsyncs: still all-old or all-new for readers, but a power cut
+    may lose the update. For advisory state rewritten often (an agent's state and totals).
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.agentdesk-{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
@@ -136,7 +140,8 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -144,13 +149,14 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write ``data`` as JSON to ``path`` atomically, mode 0600."""
+def write_json_atomic(path: Path, data: Any, *, durable: bool = True) -> None:
+    """Write ``data`` as JSON to ``path`` atomically, mode 0600 (see :func:`write_bytes_atomic`)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    write_bytes_atomic(Path(path), text.encode("utf-8", "surrogatepass"))
+    write_bytes_atomic(Path(path), text.encode("utf-8", "surrogatepass"), durable=durable)
 
 
 def append_jsonl(path: Path, record: Any) -> None:

@@ -146,11 +146,16 @@ class TranscriptStore:
         return data if isinstance(data, dict) else {}
 
     def save_meta(self, meta: dict[str, Any]) -> None:
-        """Replace the meta record atomically."""
+        """Replace the meta record atomically.
+
+        Not fsynced: it changes on every state change (several times per approval), it is
+        advisory (state, totals, why the agent stopped), and a process exit never loses it; only
+        a power cut can take back the last update.
+        """
         from agents.state_dir import write_json_atomic
 
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_json_atomic(self._meta, meta)
+        write_json_atomic(self._meta, meta, durable=False)
 
 
 def _read_jsonl(path: Path) -> list[Any]:
