@@ -109,7 +109,13 @@ class DeskBase(Screen[None]):
             for rt in ws.runtimes
         ]
         self.query_one(AgentStrip).set_chips(chips, self.active)
-        self.refresh_bindings()  # y / n / ] / x dim or light up with the queue and states
+        # y / n / ] / x dim or light up with the queue and states. Refreshing the bindings
+        # recomposes the footer (dozens of widgets), so only when what they show changed: this
+        # runs on every state change, several times per approval.
+        shown = tuple(self.check_action(a, ()) for a in ("approve", "next_pending", "cancel_turn"))
+        if shown != getattr(self, "_bindings_shown", None):
+            self._bindings_shown = shown
+            self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="file-status", exit_on_error=False)
     def refresh_file_badges(self) -> None:
