@@ -70,10 +70,10 @@ def rss_mib(pid: int) -> float:
 def context_switches(pid: int) -> int:
     """Voluntary context switches of every thread of ``pid`` (each is one sleep → wake-up)."""
     total = 0
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError):
         for task in os.listdir(f"/proc/{pid}/task"):
             with (
-                contextlib.suppress(FileNotFoundError),
+                contextlib.suppress(FileNotFoundError, ProcessLookupError),
                 open(f"/proc/{pid}/task/{task}/status", encoding="ascii") as fh,
             ):
                 for line in fh:
