@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agents.events import Committed, ProposalApplied, ProposalFailed
+from agents.events import AgentError, Committed, ProposalApplied, ProposalFailed
 from agents.proposal import Decision, Proposal
 from agents.tool_types import ToolOutcome
 
@@ -187,7 +187,10 @@ class ChangeApplier:
             )
         except Exception as exc:
             rt.add_entry("error", f"git commit failed: {exc}", proposal_id=proposal_id)
-            rt.emit(ProposalFailed(rt.name, proposal_id, f"applied, but git commit failed: {exc}"))
+            # The change is on disk: an error about the commit, not a failed proposal.
+            rt.emit(
+                AgentError(rt.name, f"{proposal_id} was applied, but its git commit failed: {exc}")
+            )
             return
         for rel, why in info.skipped:
             rt.add_entry("notice", f"not committed: {rel} ({why})", proposal_id=proposal_id)

@@ -40,8 +40,3 @@ class DecisionHub:
             return True
         self._early[proposal_id] = decision
         return False
-
-    def is_waiting(self, proposal_id: str) -> bool:
-        """True when a session is blocked on ``proposal_id``."""
-        future = self._waiters.get(proposal_id)
-        return future is not None and not future.done()

@@ -160,7 +160,7 @@ class AgentSession:
             if self._shutting_down:
                 return
             await self._close_open_calls("interrupted: the person cancelled this turn")
-            await cancel_pending(self.runner, "turn cancelled by the person")
+            cancel_pending(self.runner, "turn cancelled by the person")
             self.rt.add_entry("notice", "cancelled")
             self.rt.set_state("idle", "cancelled")
             self._halt("cancelled")

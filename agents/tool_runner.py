@@ -283,9 +283,8 @@ def _describe(name: str, raw: Any) -> str:
     return name
 
 
-async def cancel_pending(runner: ToolRunner, reason: str) -> None:
+def cancel_pending(runner: ToolRunner, reason: str) -> None:
     """Withdraw every pending proposal of this agent (its turn was cancelled)."""
     for proposal in runner.deps.queue.pending(runner.rt.name):
         runner.deps.queue.set_state(proposal.id, "rejected", reason)
         runner.rt.emit(ProposalDecided(runner.rt.name, proposal.id, "reject", reason))
-    await asyncio.sleep(0)

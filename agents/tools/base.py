@@ -127,18 +127,6 @@ class Tool:
         }
 
 
-def record_applied(read_hashes: dict[str, str], proposal: Proposal) -> None:
-    """After ``proposal`` was applied, remember its new bytes as read by its agent.
-
-    The agent wrote those bytes itself, so a follow-up Edit of the same file must not be told to
-    Read it again.
-    """
-    from agents.safe_write import sha256_bytes
-
-    for change in proposal.changes:
-        read_hashes[change.rel] = sha256_bytes(change.after)
-
-
 def args_as(args: BaseModel, cls: type[_A]) -> _A:
     """``args`` as the tool's own input model (a wrong type is a programming error)."""
     if not isinstance(args, cls):
