@@ -106,7 +106,7 @@ class AgentRuntime:
 
     def restore(self) -> None:
         """Load the persisted transcript and totals (called once at open)."""
-        self.entries = self.store.load_entries()[-MAX_ENTRIES:]
+        self.entries = self.store.load_entries(limit=MAX_ENTRIES)
         meta = self.store.load_meta()
         self.input_tokens = int(meta.get("input_tokens", 0))
         self.output_tokens = int(meta.get("output_tokens", 0))

@@ -54,7 +54,7 @@ class AgentSession:
         self.system_prompt = system_prompt
         self.max_tokens = max_tokens
         self.retry_policy = retry_policy
-        self.messages: list[dict[str, Any]] = runtime.store.load_messages()
+        self._messages: list[dict[str, Any]] | None = None  # read on first use, after the frame
         self.task: asyncio.Task[None] | None = None
         self.finished = asyncio.Event()
         self.last_error = ""
@@ -64,6 +64,14 @@ class AgentSession:
         saved = runtime.store.load_meta().get("pending_user")
         self._pending_user: list[str] = [str(t) for t in saved] if isinstance(saved, list) else []
         runtime.session = self
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The conversation, read from disk the first time it is needed (a long one costs a
+        noticeable moment, which must not come before the desk's first frame)."""
+        if self._messages is None:
+            self._messages = self.rt.store.load_messages()
+        return self._messages
 
     @property
     def running(self) -> bool:

@@ -80,10 +80,10 @@ class TranscriptStore:
         """The persisted conversation; a torn last line (crash mid-append) is dropped."""
         return [m for m in _read_jsonl(self._messages) if isinstance(m, dict)]
 
-    def load_entries(self) -> list[TranscriptEntry]:
-        """The persisted display transcript."""
+    def load_entries(self, limit: int | None = None) -> list[TranscriptEntry]:
+        """The persisted display transcript (only its last ``limit`` entries, when given)."""
         out = []
-        for record in _read_jsonl(self._entries):
+        for record in _read_jsonl(self._entries, tail=limit):
             if isinstance(record, dict) and "kind" in record:
                 out.append(
                     TranscriptEntry(
@@ -158,13 +158,18 @@ class TranscriptStore:
         write_json_atomic(self._meta, meta, durable=False)
 
 
-def _read_jsonl(path: Path) -> list[Any]:
+def _read_jsonl(path: Path, *, tail: int | None = None) -> list[Any]:
+    """Records of a JSON-lines file; with ``tail``, only the last ``tail`` lines are parsed (a
+    long transcript restores without decoding the history nobody is shown)."""
     try:
         raw = path.read_bytes()
     except OSError:
         return []
+    lines = raw.decode("utf-8", "surrogatepass").splitlines()
+    if tail is not None:
+        lines = lines[-tail:]
     out = []
-    for line in raw.decode("utf-8", "surrogatepass").splitlines():
+    for line in lines:
         if not line.strip():
             continue
         try:

@@ -320,3 +320,33 @@ async def test_a_budget_pauses_the_agent(repo: Path, tmp_path: Path) -> None:
         assert rt.state == "paused"
         assert len(server.requests) == 1  # the first turn spent the budget; no second call
         await ws.close()
+
+
+def test_opening_reads_no_conversation_and_only_the_shown_tail_of_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Open runs before the desk's first frame: a long session must not be decoded there."""
+    from agents.runtime import MAX_ENTRIES
+    from agents.state_dir import state_dir
+    from agents.transcript import TranscriptEntry, TranscriptStore
+
+    repo = make_repo(tmp_path / "repo", with_git=False)
+    store = TranscriptStore(state_dir(repo), "backend-architect")
+    for i in range(MAX_ENTRIES + 50):
+        store.append_entry(TranscriptEntry("assistant", f"entry {i}"))
+    store.append_message({"role": "user", "content": [{"type": "text", "text": "hi"}]})
+    calls: list[str] = []
+    original = TranscriptStore.load_messages
+
+    def spy(self: TranscriptStore) -> list[dict[str, Any]]:
+        calls.append("load")
+        return original(self)
+
+    monkeypatch.setattr(TranscriptStore, "load_messages", spy)
+    ws = Workspace.open(repo, env=agentdesk_env("http://127.0.0.1:9", tmp_path / "home"))
+    rt = ws.runtime("backend-architect")
+    assert calls == []
+    assert len(rt.entries) == MAX_ENTRIES
+    assert rt.entries[-1].text == f"entry {MAX_ENTRIES + 49}"
+    assert rt.session is not None and rt.session.messages[0]["role"] == "user"
+    assert calls == ["load"]
