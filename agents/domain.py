@@ -186,10 +186,12 @@ class PathGuard:
             return Verdict(
                 False, rel, "deny_read", f"{rel} may not be read or written by agents: {why}"
             )
-        if self.domain.matches(rel):
-            kind, reason = "domain", f"{rel} is in {self._domain_text()}"
-        elif rel in self.shared:
+        # Shared first: a shared file stays shared (always asked) even when a broad pattern such
+        # as ``*.md`` also puts it in the Domain.
+        if rel in self.shared:
             kind, reason = "shared", f"{rel} is a shared file; every change to it asks the person"
+        elif self.domain.matches(rel):
+            kind, reason = "domain", f"{rel} is in {self._domain_text()}"
         elif not self.domain.patterns:
             return Verdict(
                 False, rel, "outside", f"{self.agent} has no Domain, so it may not write files"

@@ -159,9 +159,6 @@ class ToolRunner:
         return await self._decide(proposal)
 
     async def _decide(self, proposal: Proposal) -> ToolOutcome:
-        if "shared" not in proposal.flags and set(proposal.paths) & self.ctx.guard.shared:
-            # A shared file always asks, even when it also matches the Domain (``*.md``).
-            proposal.flags = (*proposal.flags, "shared")
         verdict_kind = "shared" if "shared" in proposal.flags else "domain"
         choice = policy.decide(
             mode=self.rt.effective_mode,

@@ -201,3 +201,10 @@ def test_leading_slash_is_gitignores_root_anchor_not_an_absolute_path(tmp_path: 
     guard = PathGuard(tmp_path, ["/scripts/"], agent="delivery-lead")
     assert guard.check_write("scripts/check.sh").allowed
     assert not guard.check_write("backend/app.py").allowed
+
+
+def test_a_shared_file_stays_shared_when_the_domain_also_matches_it(tmp_path: Path) -> None:
+    """``*.md`` must not turn PROGRESS.md into an ordinary in-Domain file that skips asking."""
+    guard = PathGuard(tmp_path, ["*.md"], agent="docs")
+    assert guard.check_write("PROGRESS.md").kind == "shared"
+    assert guard.check_write("README.md").kind == "domain"
