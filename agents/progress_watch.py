@@ -1,9 +1,14 @@
-"""Watch PROGRESS.md live with watchfiles (inotify; never polling) and deliver parsed docs.
+"""Watch PROGRESS.md live, without polling, and deliver parsed docs.
 
 The file's **directory** is watched, filtered to the file's name, so saves that replace the
-inode (write a temp file, rename over) and delete+create are seen like in-place writes. After
-each batch of events the file is read again and again, ``settle_ms`` apart, until two reads
-give the same bytes: a half-written file (an editor's truncate+write in progress) is never
+inode (write a temp file, rename over) and delete+create are seen like in-place writes. On Linux
+the change source is an inotify descriptor on the event loop (:mod:`agents.inotify_watch`): a
+desk left idle wakes for nothing. Elsewhere, when inotify cannot be set up, or with
+``AGENTDESK_WATCHER=watchfiles`` (odd filesystems, tests), it is ``watchfiles.awatch``, whose
+Rust loop wakes every ``step_ms`` even when nothing changes.
+
+After each batch of events the file is read again and again, ``settle_ms`` apart, until two
+reads give the same bytes: a half-written file (an editor's truncate+write in progress) is never
 parsed (T40). Content that hashes the same as the last delivered state is not delivered again.
 The debounce is tuned for a live view; watchfiles' default of 1.6 s is far too slow.
 """
@@ -18,12 +23,13 @@ import os
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from watchfiles import Change, awatch
-
+from agents.inotify_watch import InotifyUnavailable, InotifyWatcher
 from agents.progress import MAX_BYTES, ProgressDoc, ProgressFile
 
 logger = logging.getLogger(__name__)
 
+#: Set to ``watchfiles`` to use watchfiles instead of inotify.
+WATCHER_ENV = "AGENTDESK_WATCHER"
 #: Reads larger than this are parsed in a thread so the event loop never stalls on them.
 _THREAD_PARSE_BYTES = 256 * 1024
 #: A file that is still changing after this many settle intervals is skipped this round;
@@ -53,6 +59,7 @@ async def watch_progress(
     A missing file gives a doc with ``exists=False`` and the warning ``PROGRESS.md missing``;
     unreadable or binary content gives a warning with the last good state. ``on_change`` is
     called on the event loop's thread; an exception it raises is logged and watching goes on.
+    ``step_ms`` is only used by the watchfiles fallback.
     """
     target = Path(path).absolute()
     file = progress_file or ProgressFile(target, known_agents=known_agents)
@@ -61,6 +68,58 @@ async def watch_progress(
         await reader.deliver()
         await stop.wait()
         return
+    if os.environ.get(WATCHER_ENV, "").strip().lower() != "watchfiles":
+        try:
+            watcher = InotifyWatcher(target)
+        except InotifyUnavailable as exc:
+            logger.debug("inotify unavailable (%s); watching with watchfiles", exc)
+        except OSError as exc:  # the directory went away (or cannot be watched) at start
+            await reader.deliver()
+            await _cannot_watch(reader, stop, exc)
+            return
+        else:
+            with watcher:
+                await _follow_inotify(watcher, reader, stop, debounce_ms)
+            return
+    await _follow_watchfiles(target, reader, stop, debounce_ms, step_ms)
+
+
+async def _cannot_watch(reader: _Reader, stop: asyncio.Event, exc: OSError) -> None:
+    reader.deliver_error(f"{reader.path.name}: cannot watch its folder ({exc.strerror})")
+    await stop.wait()
+
+
+async def _follow_inotify(
+    watcher: InotifyWatcher, reader: _Reader, stop: asyncio.Event, debounce_ms: int
+) -> None:
+    stopping = asyncio.ensure_future(stop.wait())
+    pending: asyncio.Future[int] | None = None
+    try:
+        await reader.deliver()
+        while not stop.is_set():
+            pending = asyncio.ensure_future(watcher.wait(debounce_ms))
+            await asyncio.wait((pending, stopping), return_when=asyncio.FIRST_COMPLETED)
+            if not pending.done():
+                return
+            try:
+                pending.result()
+            except OSError as exc:  # the directory went away under the watcher
+                await _cannot_watch(reader, stop, exc)
+                return
+            await reader.deliver()
+    finally:
+        for future in (pending, stopping):
+            if future is not None:
+                future.cancel()
+                with contextlib.suppress(asyncio.CancelledError, OSError):
+                    await future
+
+
+async def _follow_watchfiles(
+    target: Path, reader: _Reader, stop: asyncio.Event, debounce_ms: int, step_ms: int
+) -> None:
+    from watchfiles import Change, awatch  # imported only here: it costs ~35 ms
+
     name = target.name
     changes = awatch(
         target.parent,
@@ -82,8 +141,7 @@ async def watch_progress(
             except StopAsyncIteration:
                 return
             except OSError as exc:  # the directory went away under the watcher
-                reader.deliver_error(f"{name}: cannot watch its folder ({exc.strerror})")
-                await stop.wait()
+                await _cannot_watch(reader, stop, exc)
                 return
             await reader.deliver()
             pending = asyncio.ensure_future(anext(changes))
