@@ -1,4 +1,4 @@
-"""The live watcher: latency, deletes, renames and torn writes (T40)."""
+"""The live watcher: latency, deletes, renames and torn writes (T40), on both change sources."""
 
 from __future__ import annotations
 
@@ -7,14 +7,57 @@ import contextlib
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from agents import progress_watch
+from agents.inotify_watch import InotifyUnavailable, InotifyWatcher
 from agents.progress import ProgressDoc, ProgressFile
-from agents.progress_watch import watch_progress
+from agents.progress_watch import WATCHER_ENV, watch_progress
 
 SETTLE = 40  # ms; with 1 ms and slower byte writes this test catches torn states
 V1 = "## Phase 1: Development\n- [ ] @backend-architect\n"
 V2 = "## Phase 1: Development\n- [x] @backend-architect - COMPLETE (2026-01-06 14:23)\n"
+
+
+def _inotify_works() -> bool:
+    async def probe() -> None:
+        InotifyWatcher(Path.cwd() / "probe").close()
+
+    try:
+        asyncio.run(probe())
+    except (InotifyUnavailable, OSError):
+        return False
+    return True
+
+
+HAS_INOTIFY = _inotify_works()
+
+
+@pytest.fixture(autouse=True, params=["inotify", "watchfiles"])
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Run every test once per change source, and check that source is the one used."""
+    opened: list[InotifyWatcher] = []
+
+    class Counted(InotifyWatcher):
+        def __init__(self, path: Path) -> None:
+            super().__init__(path)
+            opened.append(self)
+
+    if request.param == "watchfiles":
+        monkeypatch.setenv(WATCHER_ENV, "watchfiles")
+    elif not HAS_INOTIFY:
+        pytest.skip("no inotify here")
+    else:
+        monkeypatch.delenv(WATCHER_ENV, raising=False)
+    monkeypatch.setattr(progress_watch, "InotifyWatcher", Counted)
+    yield request.param
+    if request.param == "watchfiles":
+        assert opened == []
+    else:
+        assert opened and all(watcher.closed for watcher in opened)
 
 
 class Collector:
