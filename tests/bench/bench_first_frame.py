@@ -90,9 +90,15 @@ def claude_launch(binary: Path) -> Launch:
     return Launch([str(binary)], env, work, CLAUDE_MARKER)
 
 
+#: The desk's header, the same on its first frame (the opening skeleton) and its main screen.
+DESK_FIRST = "agentdesk · "
+
+
 def desk_launch(root: Path) -> Launch:
-    """The real ``agentdesk PATH`` (with a model configured, as in daily use)."""
-    return Launch([*agentdesk_argv(), str(root)], desk_env(base_url=IDLE_URL), root, MARKER)
+    """The real ``agentdesk PATH`` (with a model configured, as in daily use): its first
+    frame is the header; it is ready when the agents' names are on screen."""
+    argv = [*agentdesk_argv(), str(root)]
+    return Launch(argv, desk_env(base_url=IDLE_URL), root, DESK_FIRST, ready=MARKER)
 
 
 def bare_launch(root: Path) -> Launch:
@@ -160,8 +166,19 @@ def run(ctx: Context) -> list[Row]:
             times["bare"],
             "bare Textual app",
             Goal("≤ 1.5× floor", "ratio", 1.5),
+            note="the desk's header and 'opening …' line; the workspace opens after it",
             group=GROUP,
-        )
+        ),
+        Row(
+            "desk ready: 4 agents on screen",
+            "ms",
+            times["desk:ready"],
+            times["bare"],
+            "bare Textual app",
+            Goal("≤ 1.5× floor", "ratio", 1.5),
+            note="the same launches, until every pane's name is on screen",
+            group=GROUP,
+        ),
     ]
     if binary is not None:
         rows.append(

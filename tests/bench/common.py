@@ -288,13 +288,27 @@ class Launch:
     cwd: Path
     marker: str
     quit_keys: Sequence[str] = ()
+    #: A later marker that says the program is fully up (the desk: its agents on screen),
+    #: timed from the same spawn as ``marker``; its samples go under ``name + ":ready"``.
+    ready: str | None = None
 
 
 def time_to_visible(tm: Tmux, launch: Launch, *, timeout: float = 30.0) -> float:
     """Spawn → ``marker`` on screen, in ms; the window is closed afterwards."""
+    return times_to_visible(tm, launch, timeout=timeout)[0]
+
+
+def times_to_visible(
+    tm: Tmux, launch: Launch, *, timeout: float = 30.0
+) -> tuple[float, float | None]:
+    """Spawn → ``marker`` on screen, and spawn → ``ready`` (if given), in ms."""
     window = tm.spawn(launch.argv, env=launch.env, cwd=launch.cwd)
     try:
-        return tm.wait_for(window, launch.marker, timeout=timeout) * 1000
+        first = tm.wait_for(window, launch.marker, timeout=timeout) * 1000
+        ready = None
+        if launch.ready is not None:
+            ready = tm.wait_for(window, launch.ready, timeout=timeout) * 1000
+        return first, ready
     finally:
         tm.close_window(window, quit_keys=launch.quit_keys)
 
@@ -312,7 +326,10 @@ def alternate(
     for r in range(runs):
         order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
-            out[name].append(time_to_visible(tm, launches[name]))
+            first, ready = times_to_visible(tm, launches[name])
+            out[name].append(first)
+            if ready is not None:
+                out.setdefault(f"{name}:ready", []).append(ready)
     return out
 
 

@@ -187,11 +187,16 @@ def install_desk(probe: Probe) -> None:
         elif isinstance(event, ev.Committed):
             probe.emit("committed", id=event.proposal_id, sha=event.sha)
 
-    def started(app: Any, workspace: Any, *a: Any, **k: Any) -> None:
+    def started(app: Any, workspace: Any = None, *a: Any, **k: Any) -> None:
         probe.app = app
+        if workspace is not None:  # else it opens after the first frame: attach_workspace
+            workspace.bus.subscribe(on_event)
+
+    def attached(app: Any, workspace: Any, *a: Any, **k: Any) -> None:
         workspace.bus.subscribe(on_event)
 
     _wrap(DeskApp, "__init__", started)
+    _wrap(DeskApp, "attach_workspace", attached)
 
     def final_state(app: Any, *a: Any, **k: Any) -> None:
         main = getattr(app, "_main", None)

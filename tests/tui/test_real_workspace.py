@@ -124,7 +124,10 @@ async def test_pending_proposal_restored_and_rejected_with_reason(tmp_path: Path
             screen = relaunched.screen
             assert isinstance(screen, MainScreen)
             assert [p.id for p in again.queue.pending()] == pending
-            assert [b.proposal_id for b in screen.query(ProposalBlock)] == pending
+            # The transcript fills right after the first frame; a loaded machine takes longer.
+            await until(
+                pilot, lambda: [b.proposal_id for b in screen.query(ProposalBlock)] == pending
+            )
             await pilot.press("n", *"keep OLD", "enter")
             await until(pilot, lambda: not again.queue.pending())
             await until(
