@@ -135,3 +135,62 @@ def test_demo_in_a_real_terminal_approves_with_y(tmp_path: Path, tmux: Tmux) -> 
     tmux("send-keys", "-t", "demo", "C-q")
     wait_for(lambda: "The demo repository is kept in" in tmux.screen(), "the exit message", tmux)
     assert (repo / ".git").is_dir()
+
+
+def _desk_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+        TERM="xterm-256color",
+    )
+    env.pop("TMUX", None)
+    return env
+
+
+def _start_desk(tmux: Tmux, repo: Path, home: Path) -> None:
+    command = " ".join(shlex.quote(part) for part in (sys.executable, "-m", "tui.cli", str(repo)))
+    script = f"cd {shlex.quote(str(ROOT))} && {command}; echo agentdesk-exited-$?; sleep 30"
+    tmux.env = _desk_env(home)
+    started = tmux("new-session", "-d", "-s", "demo", "-x", "160", "-y", "48", "sh", "-c", script)
+    assert started.returncode == 0, started.stderr
+
+
+AGENT_FILE = """---
+name: api-builder
+description: Builds the API.
+domain:
+  - api/
+---
+You build the API.
+"""
+
+
+def test_desk_opens_a_repository_in_a_real_terminal(tmp_path: Path, tmux: Tmux) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    repo = tmp_path / "repo"
+    (repo / ".claude" / "agents").mkdir(parents=True)
+    (repo / ".claude" / "agents" / "api-builder.md").write_text(AGENT_FILE)
+    _start_desk(tmux, repo, home)
+    # The header first (the workspace opens after it), then the agent's pane.
+    wait_for(lambda: "agentdesk · repo" in tmux.screen(), "the desk's header", tmux)
+    wait_for(lambda: "api-builder" in tmux.screen(), "the agent on screen", tmux)
+    assert "No model connected" in tmux.screen()
+    tmux("send-keys", "-t", "demo", "C-q")
+    wait_for(lambda: "agentdesk-exited-0" in tmux.screen(), "a clean exit", tmux)
+
+
+def test_desk_on_a_bad_project_config_exits_2_with_the_reason(tmp_path: Path, tmux: Tmux) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "agentdesk.yaml").write_text("ceiling: [not, a, mode]\n")
+    _start_desk(tmux, repo, home)
+    wait_for(lambda: "agentdesk-exited-2" in tmux.screen(), "exit code 2", tmux)
+    screen = tmux.screen()
+    assert "agentdesk: " in screen and "agentdesk.yaml" in screen
+    assert "Traceback" not in screen
