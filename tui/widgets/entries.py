@@ -143,9 +143,15 @@ class ProposalBlock(Static, can_focus=True):
         self.proposal_id = proposal_id
         self.summary = summary
         self.border_title = "proposal"
+        self._shown: tuple[str, str, str, tuple[str, ...]] | None = None
 
     def show(self, summary: str, preview: str, state: str, flags: tuple[str, ...]) -> None:
-        """Render the block for a proposal in ``state`` (pending, applied, rejected...)."""
+        """Render the block for a proposal in ``state`` (pending, applied, rejected...); the
+        same inputs again change nothing (every proposal event re-shows every block)."""
+        key = (summary, preview, state, tuple(flags))
+        if key == self._shown:
+            return
+        self._shown = key
         self.summary = summary
         self.set_class(state in ("pending", "stale"), "-pending")
         parts: list[Content | str | tuple[str, str]] = [untrusted(summary, "bold")]
