@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.widgets.safe import untrusted
+from tui.widgets.safe import content_key, untrusted
 
 
 def summary_content(
@@ -45,6 +45,7 @@ class DeskHeader(Horizontal):
     def __init__(self, project: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.project = project
+        self._summary_key: object = None
 
     def compose(self) -> ComposeResult:
         """Title and summary."""
@@ -56,5 +57,8 @@ class DeskHeader(Horizontal):
         yield Static(markup=False, id="summary")
 
     def show(self, summary: Content) -> None:
-        """Update the summary."""
-        self.query_one("#summary", Static).update(summary)
+        """Update the summary (one fixed line: no relayout, and none at all when unchanged)."""
+        key = content_key(summary)
+        if key != self._summary_key:
+            self._summary_key = key
+            self.query_one("#summary", Static).update(summary, layout=False)

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 
 from tui.widgets.facade import RuntimeLike
 from tui.widgets.messages import PromptSubmitted
-from tui.widgets.safe import untrusted
+from tui.widgets.safe import content_key, untrusted
 from tui.widgets.transcript import ProposalLookup, Transcript
 
 #: Shorter names for the header's "(file: …)" note.
@@ -115,6 +115,7 @@ class AgentPane(Vertical):
         self._stream_pending = False
         self._countdown: Timer | None = None
         self._runtime: RuntimeLike | None = None
+        self._header_key: object = None
 
     def compose(self) -> ComposeResult:
         """Header, transcript, prompt."""
@@ -141,7 +142,11 @@ class AgentPane(Vertical):
     def update_header(self, rt: RuntimeLike) -> None:
         """Re-render the header only."""
         self._runtime = rt
-        self.query_one(".pane-header", Static).update(header_content(rt))
+        content = header_content(rt)
+        key = content_key(content)
+        if key != self._header_key:  # an unchanged header would still cost a relayout
+            self._header_key = key
+            self.query_one(".pane-header", Static).update(content)
         self._arm_countdown(rt)
 
     def stream(self, rt: RuntimeLike) -> None:

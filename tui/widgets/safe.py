@@ -24,6 +24,12 @@ def untrusted(text: str, style: str = "") -> Content:
     return content.stylize(style) if style and content.plain else content
 
 
+def content_key(content: Content) -> tuple[str, tuple[object, ...]]:
+    """What a Content shows, text and styles (``Content ==`` compares the text only): a widget
+    compares keys to skip an update that would change nothing but still cost a relayout."""
+    return content.plain, tuple(content.spans)
+
+
 def untrusted_command(command: str) -> Content:
     """A command shown exactly: newlines and every hidden character made visible."""
     return Content(sanitize_command(command))

@@ -42,8 +42,11 @@ class AgentStrip(Widget):
         self._ranges: list[tuple[int, int]] = []
 
     def set_chips(self, chips: Sequence[Chip], active: int) -> None:
-        """Replace the chips and the active index; repaints once."""
-        self.chips = list(chips)
+        """Replace the chips and the active index; repaints once, and only on a change."""
+        chips = list(chips)
+        if chips == self.chips and active == self.active:
+            return
+        self.chips = chips
         self.active = active
         self.refresh()
 
