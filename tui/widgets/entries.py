@@ -151,17 +151,23 @@ class ProposalBlock(Static, can_focus=True):
         key = (summary, preview, state, tuple(flags))
         if key == self._shown:
             return
+        same_body = self._shown is not None and self._shown[:2] + self._shown[3:] == (
+            summary,
+            preview,
+            tuple(flags),
+        )
         self._shown = key
         self.summary = summary
         self.set_class(state in ("pending", "stale"), "-pending")
-        parts: list[Content | str | tuple[str, str]] = [untrusted(summary, "bold")]
-        shown = [RISK_FLAGS.get(f, f) for f in flags if f in BLOCK_FLAGS]
-        if shown:
-            parts.append(("\n⚠ " + "; ".join(shown), "$warning"))
-        if preview:
-            parts.append("\n")
-            parts.append(diff_preview(preview, self.PREVIEW_LINES))
-        self.update(Content.assemble(*parts))
+        if not same_body:  # a state change alone (pending → applied) is the border's title
+            parts: list[Content | str | tuple[str, str]] = [untrusted(summary, "bold")]
+            shown = [RISK_FLAGS.get(f, f) for f in flags if f in BLOCK_FLAGS]
+            if shown:
+                parts.append(("\n⚠ " + "; ".join(shown), "$warning"))
+            if preview:
+                parts.append("\n")
+                parts.append(diff_preview(preview, self.PREVIEW_LINES))
+            self.update(Content.assemble(*parts))
         titles = {
             "pending": "needs you · y approve · n reject · r review",
             "stale": "stale · r review to re-diff",
