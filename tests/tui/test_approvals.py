@@ -222,3 +222,72 @@ async def test_y_on_a_changed_file_opens_the_review_to_rediff(tmp_path: Path) ->
         await pilot.press("y")
         await until(pilot, lambda: bool(decisions(ws)))
         assert decisions(ws) == [(proposal.id, Decision("approve"))]
+
+
+async def test_an_approval_holds_the_pane_until_the_change_is_applied(tmp_path: Path) -> None:
+    """Between y and the apply the pane draws nothing new (a frame there would only say
+    'approved' and slow the write down); the applied event shows everything at once."""
+    from agents.events import ProposalApplied, ProposalDecided, StateChanged
+
+    ws = make_workspace(tmp_path)
+    proposal = edit_proposal("backend-architect", "backend/app.py", BEFORE, AFTER)
+    ws.add_proposal(proposal)
+
+    async def slow_decide(proposal_id: str, decision: Decision) -> None:
+        ws.calls.append(("decide", proposal_id, decision))
+        ws.bus.emit(StateChanged("backend-architect", "working"))
+        ws.bus.emit(ProposalDecided("backend-architect", proposal_id, "approve"))
+
+    ws.decide = slow_decide  # type: ignore[method-assign]
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        block = screen.query_one(ProposalBlock)
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.holds and block.border_subtitle.startswith("needs you")
+        proposal.state = "applied"
+        ws.bus.emit(ProposalApplied("backend-architect", proposal.id, proposal.paths))
+        await until(pilot, lambda: not screen.holds)
+        assert block.border_subtitle == "applied"
+        assert "nothing pending" in plain(screen.query_one("#summary", Static))
+
+
+async def test_a_hold_ends_by_itself_when_the_apply_is_slow(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    proposal = edit_proposal("backend-architect", "backend/app.py", BEFORE, AFTER)
+    ws.add_proposal(proposal)
+
+    async def decide_only(proposal_id: str, decision: Decision) -> None:
+        proposal.state = "approved"  # the engine is still writing (a long command, say)
+
+    ws.decide = decide_only  # type: ignore[method-assign]
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        await until(pilot, lambda: not screen.holds)  # APPLY_HOLD_S later
+        assert screen.query_one(ProposalBlock).border_subtitle == "approved"
+
+
+async def test_a_failed_decision_releases_the_hold_and_says_why(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    ws.add_proposal(edit_proposal("backend-architect", "backend/app.py", BEFORE, AFTER))
+
+    async def broken(proposal_id: str, decision: Decision) -> None:
+        raise RuntimeError("queue is gone")
+
+    ws.decide = broken  # type: ignore[method-assign]
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("y")
+        await until(pilot, lambda: "queue is gone" in app.note_text())
+        assert not screen.holds

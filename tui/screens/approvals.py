@@ -145,15 +145,24 @@ class ApprovalActions(DeskBase):
     @work(group="decide", exit_on_error=False)
     async def decide(self, proposal_id: str, decision: Decision) -> None:
         """Hand the decision to the engine; failures are shown, never fatal."""
+        proposal = self.workspace.queue.get(proposal_id)
+        index = self.pane_of(proposal.agent) if proposal is not None else None
+        if decision.action == "approve" and index is not None:
+            self.hold(index)
         try:
             await self.workspace.decide(proposal_id, decision)
         except Exception as exc:
+            if index is not None:
+                self.release(index)
             self.notify(
                 sanitize(f"Could not {decision.action}: {exc}"),
                 severity="error",
                 timeout=10,
                 markup=False,
             )
+        else:
+            if decision.action == "approve":
+                return  # the engine's events show it once applied (see EngineEvents._held)
         self.refresh_summary()
         for i in range(len(self.workspace.runtimes)):
             self._sync_pane(i)

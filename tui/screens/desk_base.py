@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from textual import work
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Static
 
 from tui.widgets.domain_tree import DomainTree
@@ -16,6 +17,11 @@ from tui.widgets.header import DeskHeader, summary_content
 from tui.widgets.pane import AgentPane
 from tui.widgets.safe import untrusted
 from tui.widgets.strip import AgentStrip, Chip
+
+#: After ``y`` the pane stays as it is until the change is on disk (or this long has passed),
+#: then shows "applied" in one frame: a frame drawn in between would only show "approved",
+#: and drawing it competes with the writing thread for the interpreter.
+APPLY_HOLD_S = 0.1
 
 #: (summary, diff preview, state, flags) of a proposal, for its transcript block.
 ProposalInfo = tuple[str, str, str, tuple[str, ...]]
@@ -30,6 +36,8 @@ class DeskBase(Screen[None]):
         self.active = max(0, min(active, len(workspace.runtimes) - 1))
         #: Paths applied by an approved proposal whose commit has not finished (path -> id).
         self.uncommitted: dict[str, str] = {}
+        #: Panes held still while an approved change is written (pane index -> release timer).
+        self.holds: dict[int, Timer] = {}
 
     @staticmethod
     def _pane_id(index: int) -> str:
@@ -51,6 +59,23 @@ class DeskBase(Screen[None]):
         """Name of the agent on screen."""
         runtimes = self.workspace.runtimes
         return runtimes[self.active].definition.name if runtimes else None
+
+    def hold(self, index: int) -> None:
+        """Hold pane ``index`` still while an approved change is written (engine events for it
+        wait); :meth:`release` ends it, at the latest after :data:`APPLY_HOLD_S`."""
+        if index not in self.holds:
+            self.holds[index] = self.set_timer(APPLY_HOLD_S, lambda: self.release(index))
+
+    def release(self, index: int) -> None:
+        """End the hold on pane ``index``; show its transcript, the proposals and the counts."""
+        timer = self.holds.pop(index, None)
+        if timer is None:
+            return
+        timer.stop()
+        self._sync_pane(index)
+        for i in range(len(self.workspace.runtimes)):
+            self.pane(i).transcript.refresh_proposals()
+        self.refresh_summary()
 
     def _sync_pane(self, index: int) -> None:
         self.pane(index).sync(self.workspace.runtimes[index])

@@ -36,6 +36,8 @@ _PROPOSAL_EVENTS = (
     ev.ToolAutoApproved,
 )
 _PROGRESS_EVENTS = (ev.ProgressChanged, ev.BlockerRaised, ev.BlockerAnswered)
+#: Events that end a hold (and are then handled as usual).
+_RELEASE_EVENTS = (ev.ProposalApplied, ev.ProposalFailed, ev.AgentError, ev.TurnEnded)
 
 
 class EngineEvents(DeskBase):
@@ -49,6 +51,8 @@ class EngineEvents(DeskBase):
         if isinstance(event, ev.TextDelta):
             if index is not None:
                 self.pane(index).stream(self.workspace.runtimes[index])
+            return
+        if index is not None and self._held(index, event):
             return
         if index is not None:
             rt = self.workspace.runtimes[index]
@@ -70,6 +74,18 @@ class EngineEvents(DeskBase):
                 markup=False,
             )
         self.refresh_summary()
+
+    def _held(self, index: int, event: ev.Event) -> bool:
+        """Whether ``event`` waits: an approval holds its pane until the apply ends."""
+        if isinstance(event, ev.ProposalDecided) and event.decision == "approve":
+            self.hold(index)  # approved from elsewhere (the review screen holds it too)
+            return True
+        if index not in self.holds:
+            return False
+        if isinstance(event, _RELEASE_EVENTS):
+            self.release(index)
+            return False
+        return True  # the release shows everything the held events changed
 
     def _proposal_event(self, event: ev.Event) -> None:
         if isinstance(event, ev.ProposalApplied):
