@@ -8,6 +8,8 @@ way the raw input from the model goes through :meth:`Tool.validate` first: a pyd
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -90,12 +92,8 @@ class Tool:
     Args: ClassVar[type[ToolArgs]]
 
     def input_schema(self) -> dict[str, Any]:
-        """The JSON schema of this tool's input, as sent to the Messages API."""
-        schema = _clean_schema(self.Args.model_json_schema(by_alias=True, mode="validation"))
-        schema.pop("description", None)  # the tool's own description says it better
-        schema.setdefault("properties", {})
-        schema["additionalProperties"] = False
-        return dict(schema)
+        """The JSON schema of this tool's input, as sent to the Messages API (a fresh copy)."""
+        return copy.deepcopy(_input_schema(self.Args))
 
     def validate(self, raw: Any) -> BaseModel:
         """Check ``raw`` against the schema; raise :class:`ToolError` saying what is wrong."""
@@ -120,11 +118,22 @@ class Tool:
 
     def schema(self) -> dict[str, Any]:
         """This tool in Messages-API form: ``name``, ``description``, ``input_schema``."""
+        # The input schema is built once per tool (pydantic's schema generation costs ~1 ms a
+        # tool, on every model call otherwise); it is shared, so callers copy before changing.
         return {
             "name": self.name,
             "description": self.description,
-            "input_schema": self.input_schema(),
+            "input_schema": _input_schema(self.Args),
         }
+
+
+@functools.cache
+def _input_schema(args: type[ToolArgs]) -> dict[str, Any]:
+    schema = _clean_schema(args.model_json_schema(by_alias=True, mode="validation"))
+    schema.pop("description", None)  # the tool's own description says it better
+    schema.setdefault("properties", {})
+    schema["additionalProperties"] = False
+    return dict(schema)
 
 
 def args_as(args: BaseModel, cls: type[_A]) -> _A:
