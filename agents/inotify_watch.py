@@ -158,19 +158,30 @@ class InotifyWatcher:
         if self._changes or self._gone is not None:
             self._wake.set()
 
-    async def wait(self, debounce_ms: int = 30) -> int:
+    async def wait(self, debounce_ms: int = 30, quiet_ms: int | None = None) -> int:
         """Wait for the next batch of changes to the file; return how many events it had.
 
-        After the first change the batch stays open ``debounce_ms`` to collect the rest of
-        the save. Raises ``OSError`` once the directory is deleted, moved or unmounted (or
-        after :meth:`close`).
+        After the first change the batch stays open to collect the rest of the save: until
+        ``quiet_ms`` pass without a new event (default: the whole window), and at most
+        ``debounce_ms``. Raises ``OSError`` once the directory is deleted, moved or unmounted
+        (or after :meth:`close`).
         """
         while not self._changes and self._gone is None and not self.closed:
             self._wake.clear()
             await self._wake.wait()
         if self._gone is None and not self.closed and debounce_ms > 0:
             self.debounces += 1
-            await asyncio.sleep(debounce_ms / 1000)
+            loop = asyncio.get_running_loop()
+            end = loop.time() + debounce_ms / 1000
+            quiet = debounce_ms if quiet_ms is None else max(1, min(quiet_ms, debounce_ms))
+            while self._gone is None and not self.closed:
+                seen = self._changes
+                left = end - loop.time()
+                if left <= 0:
+                    break
+                await asyncio.sleep(min(quiet / 1000, left))
+                if self._changes == seen:
+                    break
         if self._gone is not None:
             raise self._gone
         if self.closed:

@@ -59,7 +59,8 @@ async def watch_progress(
     A missing file gives a doc with ``exists=False`` and the warning ``PROGRESS.md missing``;
     unreadable or binary content gives a warning with the last good state. ``on_change`` is
     called on the event loop's thread; an exception it raises is logged and watching goes on.
-    ``step_ms`` is only used by the watchfiles fallback.
+    A batch of events ends after ``step_ms`` without a new one, or ``debounce_ms`` after
+    its first event.
     """
     target = Path(path).absolute()
     file = progress_file or ProgressFile(target, known_agents=known_agents)
@@ -79,7 +80,7 @@ async def watch_progress(
             return
         else:
             with watcher:
-                await _follow_inotify(watcher, reader, stop, debounce_ms)
+                await _follow_inotify(watcher, reader, stop, debounce_ms, step_ms)
             return
     await _follow_watchfiles(target, reader, stop, debounce_ms, step_ms)
 
@@ -90,14 +91,18 @@ async def _cannot_watch(reader: _Reader, stop: asyncio.Event, exc: OSError) -> N
 
 
 async def _follow_inotify(
-    watcher: InotifyWatcher, reader: _Reader, stop: asyncio.Event, debounce_ms: int
+    watcher: InotifyWatcher,
+    reader: _Reader,
+    stop: asyncio.Event,
+    debounce_ms: int,
+    step_ms: int,
 ) -> None:
     stopping = asyncio.ensure_future(stop.wait())
     pending: asyncio.Future[int] | None = None
     try:
         await reader.deliver()
         while not stop.is_set():
-            pending = asyncio.ensure_future(watcher.wait(debounce_ms))
+            pending = asyncio.ensure_future(watcher.wait(debounce_ms, quiet_ms=step_ms))
             await asyncio.wait((pending, stopping), return_when=asyncio.FIRST_COMPLETED)
             if not pending.done():
                 return

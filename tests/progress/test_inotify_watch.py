@@ -72,6 +72,34 @@ async def test_in_place_write_is_one_debounced_batch(tmp_path: Path) -> None:
 
 
 @linux_only
+async def test_a_batch_ends_after_a_quiet_gap_not_the_whole_window(tmp_path: Path) -> None:
+    path = tmp_path / NAME
+    with InotifyWatcher(path) as watcher:
+        path.write_text("one")
+        # A 60 s window: only the 5 ms quiet gap can end this batch within the 5 s timeout.
+        count = await asyncio.wait_for(watcher.wait(60_000, quiet_ms=5), 5)
+        assert count >= 1 and watcher.debounces == 1
+
+
+@linux_only
+async def test_events_inside_the_quiet_gap_join_the_batch(tmp_path: Path) -> None:
+    path = tmp_path / NAME
+    with InotifyWatcher(path) as watcher:
+        path.write_text("0")
+
+        async def keep_writing() -> None:
+            for i in range(5):
+                await asyncio.sleep(0.002)
+                path.write_text(str(i))
+
+        writer = asyncio.ensure_future(keep_writing())
+        count = await asyncio.wait_for(watcher.wait(60_000, quiet_ms=200), 5)
+        await writer
+        assert count >= 6  # every write arrived inside a 200 ms gap: one batch
+        assert watcher.debounces == 1
+
+
+@linux_only
 async def test_sibling_files_are_ignored(tmp_path: Path) -> None:
     path = tmp_path / NAME
     with InotifyWatcher(path) as watcher:
