@@ -67,15 +67,20 @@ class DeskBase(Screen[None]):
             self.holds[index] = self.set_timer(APPLY_HOLD_S, lambda: self.release(index))
 
     def release(self, index: int) -> None:
-        """End the hold on pane ``index``; show its transcript, the proposals and the counts."""
+        """End the hold on pane ``index``: the proposals' states and the counts now (a repaint
+        without relayout), the pane's new entries right after that frame."""
         timer = self.holds.pop(index, None)
         if timer is None:
             return
         timer.stop()
-        self._sync_pane(index)
         for i in range(len(self.workspace.runtimes)):
             self.pane(i).transcript.refresh_proposals()
         self.refresh_summary()
+        self.call_after_refresh(self._sync_unless_held, index)
+
+    def _sync_unless_held(self, index: int) -> None:
+        if index not in self.holds and self.is_attached:
+            self._sync_pane(index)
 
     def _sync_pane(self, index: int) -> None:
         self.pane(index).sync(self.workspace.runtimes[index])

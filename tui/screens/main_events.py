@@ -52,9 +52,13 @@ class EngineEvents(DeskBase):
             if index is not None:
                 self.pane(index).stream(self.workspace.runtimes[index])
             return
-        if index is not None and self._held(index, event):
+        released = False
+        if index is not None and index in self.holds and isinstance(event, _RELEASE_EVENTS):
+            self.release(index)  # the pane itself follows one frame later
+            released = True
+        elif index is not None and self._held(index, event):
             return
-        if index is not None:
+        if index is not None and not released:
             rt = self.workspace.runtimes[index]
             if isinstance(event, _TRANSCRIPT_EVENTS):
                 self._sync_pane(index)
@@ -80,12 +84,7 @@ class EngineEvents(DeskBase):
         if isinstance(event, ev.ProposalDecided) and event.decision == "approve":
             self.hold(index)  # approved from elsewhere (the review screen holds it too)
             return True
-        if index not in self.holds:
-            return False
-        if isinstance(event, _RELEASE_EVENTS):
-            self.release(index)
-            return False
-        return True  # the release shows everything the held events changed
+        return index in self.holds  # the release shows everything the held events changed
 
     def _proposal_event(self, event: ev.Event) -> None:
         if isinstance(event, ev.ProposalApplied):
