@@ -178,7 +178,7 @@ def test_desk_opens_a_repository_in_a_real_terminal(tmp_path: Path, tmux: Tmux) 
     # The header first (the workspace opens after it), then the agent's pane.
     wait_for(lambda: "agentdesk · repo" in tmux.screen(), "the desk's header", tmux)
     wait_for(lambda: "api-builder" in tmux.screen(), "the agent on screen", tmux)
-    assert "No model connected" in tmux.screen()
+    wait_for(lambda: "No model connected" in tmux.screen(), "the no-model banner", tmux)
     tmux("send-keys", "-t", "demo", "C-q")
     wait_for(lambda: "agentdesk-exited-0" in tmux.screen(), "a clean exit", tmux)
 
