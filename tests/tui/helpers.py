@@ -69,3 +69,16 @@ async def until(pilot: Any, check: Any, timeout: float = 5.0) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError("condition not reached in time")
+
+
+async def settled(pilot: Any, transcript: Any, timeout: float = 5.0) -> None:
+    """Wait until a transcript has no load of earlier entries under way (they load by
+    themselves when the view nears the top) and the screen has caught up."""
+    for _ in range(int(timeout / 0.02)):
+        await pilot.pause()
+        if not transcript.loading_earlier:
+            await pilot.pause()
+            if not transcript.loading_earlier:
+                return
+        await pilot.pause(0.02)
+    raise AssertionError("the transcript kept loading")

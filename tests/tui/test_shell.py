@@ -10,7 +10,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from tests.tui.conftest import make_workspace
 from tests.tui.fake_workspace import FakeUserConfig
-from tests.tui.helpers import RecordingDesk, plain
+from tests.tui.helpers import RecordingDesk, plain, settled
 from tui.screens.main import MainScreen
 from tui.widgets.domain_tree import DomainTree
 from tui.widgets.entries import AssistantBlock, TextBlock, ToolBlock
@@ -254,6 +254,7 @@ async def test_active_pane_restored_on_relaunch(tmp_path: Path) -> None:
 async def test_transcript_restored_and_bounded(tmp_path: Path) -> None:
     from tests.tui.fake_workspace import FakeEntry
     from tui.widgets.entries import MoreBlock
+    from tui.widgets.transcript import INITIAL_BLOCKS, MORE_STEP
 
     ws = make_workspace(tmp_path)
     ws.runtimes[0].entries = [FakeEntry("notice", f"line {i}") for i in range(500)]
@@ -263,14 +264,19 @@ async def test_transcript_restored_and_bounded(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, MainScreen)
         transcript = screen.pane(0).transcript
-        assert transcript.block_count == 80
+        assert 24 * 2 <= transcript.block_count <= INITIAL_BLOCKS  # a few screens, not 500
         more = transcript.query_one(MoreBlock)
-        assert more.hidden == 420
-        more.focus()
+        assert more.hidden == 500 - transcript.block_count
+        more.focus()  # scrolls to the top, which loads a few screens more by itself
+        await settled(pilot, transcript)
+        shown, hidden = transcript.block_count, more.hidden
+        assert hidden == 500 - shown
         await pilot.press("enter")
-        await pilot.pause()
-        assert transcript.block_count == 180
-        assert plain(transcript.query(TextBlock).first()).endswith("line 320")
+        await settled(pilot, transcript)
+        assert transcript.block_count == shown + MORE_STEP
+        assert more.hidden == hidden - MORE_STEP
+        first = hidden - MORE_STEP
+        assert plain(transcript.query(TextBlock).first()).endswith(f"line {first}")
 
 
 async def test_keymap_remaps_and_bad_ids_are_reported(tmp_path: Path) -> None:
@@ -301,7 +307,7 @@ async def test_long_live_session_keeps_a_bounded_dom(tmp_path: Path) -> None:
     from agents.events import TurnEnded
     from tests.tui.fake_workspace import FakeEntry
     from tui.widgets.entries import MoreBlock
-    from tui.widgets.transcript import KEEP_BLOCKS
+    from tui.widgets.transcript import KEEP_BLOCKS, MAX_BLOCKS, MORE_STEP
 
     ws = make_workspace(tmp_path, entries=False)
     rt = ws.runtimes[0]
@@ -311,18 +317,19 @@ async def test_long_live_session_keeps_a_bounded_dom(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, MainScreen)
         transcript = screen.pane(0).transcript
-        for batch in range(7):
+        for batch in range(12):
             rt.entries.extend(FakeEntry("notice", f"n {batch}-{i}") for i in range(50))
             ws.bus.emit(TurnEnded("backend-architect", batch, "end_turn"))
             await pilot.pause()
         await pilot.pause(0.1)
-        assert transcript.block_count <= 300
+        assert transcript.block_count <= MAX_BLOCKS
         more = transcript.query_one(MoreBlock)
-        assert more.hidden == 350 - transcript.block_count
+        assert more.hidden == 600 - transcript.block_count
         assert transcript.block_count >= KEEP_BLOCKS
-        hidden_before, blocks_before = more.hidden, transcript.block_count
         more.focus()
+        await settled(pilot, transcript)
+        hidden_before, blocks_before = more.hidden, transcript.block_count
         await pilot.press("enter")
-        await pilot.pause()
-        assert transcript.query_one(MoreBlock).hidden == hidden_before - 100
-        assert transcript.block_count == blocks_before + 100
+        await settled(pilot, transcript)
+        assert transcript.query_one(MoreBlock).hidden == hidden_before - MORE_STEP
+        assert transcript.block_count == blocks_before + MORE_STEP

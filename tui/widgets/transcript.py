@@ -1,9 +1,12 @@
 """An agent's transcript: the blocks of its entries, mounted lazily, kept in step with the engine.
 
 The engine owns the entries (``runtime.entries``); :meth:`Transcript.sync` mounts blocks only for
-entries it has not seen, so a stream of events costs one small update each. Only the newest
-:data:`INITIAL_BLOCKS` entries are mounted at first; older ones load on demand, keeping the DOM of
-each pane bounded.
+entries it has not seen, so a stream of events costs one small update each. At first only the
+newest entries that fill a few screens are mounted (:func:`initial_budget` lines, at most
+:data:`INITIAL_BLOCKS` blocks): a pane is laid out only when it is first shown, and everything
+mounted is measured then. Older entries load as the person scrolls towards the top (a few screens
+at a time), or :data:`MORE_STEP` at a time from the "earlier entries" line, keeping the DOM of each
+pane bounded; the reader's place is kept when blocks are added above it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.layout import DockArrangeResult
 from textual.widget import Widget
 
 from tui.widgets.entries import (
@@ -23,12 +28,37 @@ from tui.widgets.entries import (
 )
 from tui.widgets.facade import EntryLike
 
+#: At most this many blocks are mounted at first, however short they are.
 INITIAL_BLOCKS = 80
+#: Screens' worth of (estimated) lines mounted at first, and loaded each time the person scrolls
+#: near the top.
+SCREENS = 3
+#: Entries loaded by the "earlier entries" line (enter or click).
 MORE_STEP = 100
 #: A live pane that grows past MAX_BLOCKS drops its oldest blocks down to KEEP_BLOCKS (they
-#: stay one "earlier entries" press away), so a long session keeps a bounded DOM.
-MAX_BLOCKS = 300
-KEEP_BLOCKS = 200
+#: stay one scroll or "earlier entries" press away), so a long session keeps a bounded DOM.
+MAX_BLOCKS = 150
+KEEP_BLOCKS = 100
+
+
+def estimated_lines(entry: EntryLike, width: int = 100) -> int:
+    """Roughly how many lines ``entry``'s block takes (to mount a few screens' worth)."""
+    kind = entry.kind
+    if kind == "tool_result":
+        return 0  # joins its call, folded
+    if kind == "tool_call":
+        return 1
+    if kind == "proposal":
+        return 16
+    text = entry.text
+    lines = max(text.count("\n") + 1, len(text) // max(20, width))
+    return lines + 1 if kind in ("assistant", "user") else lines  # their margin
+
+
+def initial_budget(screen_height: int) -> int:
+    """Estimated lines mounted at first and per load: a few screens."""
+    return SCREENS * max(24, screen_height)
+
 
 #: Called with a proposal id; returns (summary, diff preview, state, flags) or None.
 ProposalLookup = Callable[[str], "tuple[str, str, str, tuple[str, ...]] | None"]
@@ -36,6 +66,12 @@ ProposalLookup = Callable[[str], "tuple[str, str, str, tuple[str, ...]] | None"]
 
 class Transcript(VerticalScroll, can_focus=True):
     """The scrolling list of an agent's blocks."""
+
+    DEFAULT_CSS = """
+    Transcript {
+        scrollbar-gutter: stable;
+    }
+    """
 
     def __init__(self, lookup: ProposalLookup, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes="transcript")
@@ -49,6 +85,10 @@ class Transcript(VerticalScroll, can_focus=True):
         self._proposals: dict[str, ProposalBlock] = {}
         self._banner: Widget | None = None
         self._open_tools: dict[str, ToolBlock] = {}
+        self._loading = False
+        self._arranged: DockArrangeResult | None = None
+        #: (block, edge, its y before, its y on screen) while a block is held in place.
+        self._held: tuple[Widget, str, int, int] | None = None
 
     def on_mount(self) -> None:
         """Stay at the newest entry as blocks arrive, until the person scrolls up."""
@@ -58,6 +98,11 @@ class Transcript(VerticalScroll, can_focus=True):
     def block_count(self) -> int:
         """How many entry blocks are mounted (for tests and the DOM budget)."""
         return sum(1 for w in self.children if not isinstance(w, MoreBlock))
+
+    @property
+    def loading_earlier(self) -> bool:
+        """Whether earlier entries are being mounted (for tests)."""
+        return self._loading
 
     def set_banner(self, widget: Widget | None) -> None:
         """Show (or remove) a fixed notice at the top, e.g. how to connect a model."""
@@ -114,16 +159,31 @@ class Transcript(VerticalScroll, can_focus=True):
         self._proposals.clear()
         self._open_tools.clear()
         self._origin.clear()
+        self._held = None
         self._stream = None
         self._last = None
         self._count = 0
         self._mount_entries(list(entries))
 
+    def _budget(self) -> int:
+        return initial_budget(self.app.size.height)
+
+    def _chunk_start(self, entries: Sequence[EntryLike], end: int, lines: int, most: int) -> int:
+        """Where a chunk ending at ``end`` starts: about ``lines`` estimated lines, at most
+        ``most`` entries, at least one."""
+        width = self.app.size.width
+        start = end
+        total = 0
+        while start > 0 and end - start < most and (total < lines or start == end):
+            start -= 1
+            total += estimated_lines(entries[start], width)
+        return start
+
     def _mount_entries(self, new: list[EntryLike]) -> None:
         first_time = self._count == 0
         hidden = 0
-        if first_time and len(new) > INITIAL_BLOCKS:
-            hidden = len(new) - INITIAL_BLOCKS
+        if first_time and new:
+            hidden = self._chunk_start(new, len(new), self._budget(), INITIAL_BLOCKS)
             new = new[hidden:]
         widgets = self._blocks_for(new, attach_to=self._last_tool())
         if first_time and hidden:
@@ -235,17 +295,96 @@ class Transcript(VerticalScroll, can_focus=True):
             blocks = self._blocks()
             self.mount(MoreBlock(hidden), before=blocks[0] if blocks else None)
 
-    def load_more(self) -> None:
-        """Mount up to :data:`MORE_STEP` older entries above the oldest block."""
+    def load_more(self, step: int | None = None) -> None:
+        """Mount older entries above the oldest block: ``step`` entries, or (by default) a
+        few screens' worth. The blocks on screen stay where they are."""
         first = self._index_of_first_block()
         more = next((c for c in self.children if isinstance(c, MoreBlock)), None)
         if more is None or first <= 0:
+            self._loading = False
             self._show_more(0)
             return
-        start = max(0, first - MORE_STEP)
+        if step is None:
+            start = self._chunk_start(self._entries, first, self._budget(), MORE_STEP)
+        else:
+            start = max(0, first - step)
+        blocks = self._blocks()
+        if blocks:
+            self._hold(blocks[0], "top")
         widgets = self._blocks_for(list(self._entries[start:first]), attach_to=None)
-        self.mount_all(widgets, after=more)
+        self._loading = True
+        mounted = self.mount_all(widgets, after=more)
         self._show_more(start)
+
+        async def loaded() -> None:
+            await mounted
+            self.call_after_refresh(self._loaded)
+
+        self.call_later(loaded)
+
+    def _loaded(self) -> None:
+        self._loading = False
+        self._held = None
+        self._load_if_near_top()
+
+    def _load_if_near_top(self) -> None:
+        """Load earlier entries when the view is within a screen of the top."""
+        height = self.scrollable_content_region.height
+        if self._loading or not height or self.scroll_y > height or not self._has_more():
+            return
+        self.load_more()
+
+    def _has_more(self) -> bool:
+        return any(isinstance(c, MoreBlock) for c in self.children)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scrolling up towards the top loads earlier entries."""
+        super().watch_scroll_y(old_value, new_value)
+        if new_value < old_value and self.is_attached:
+            self._load_if_near_top()
+
+    # -- keeping the reader's place -----------------------------------------------------------
+
+    def _hold(self, widget: Widget, edge: str) -> None:
+        """Keep ``widget``'s top (or bottom) edge where it is on screen across the next layout
+        that moves it (blocks mounted above it, or it grows or shrinks)."""
+        arranged = self._arranged
+        if arranged is None:
+            return
+        for placement in arranged.placements:
+            if placement.widget is widget:
+                region = placement.region
+                y = region.bottom if edge == "bottom" else region.y
+                self._held = (widget, edge, y, y - round(self.scroll_y))
+                return
+
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        """Lay the blocks out; when a held block moved, scroll by as much in the same frame."""
+        result = super().arrange(size, optimal)
+        self._arranged = result
+        bottom = max((p.region.bottom for p in result.placements), default=0)
+        if bottom <= size.height and not self._loading and self._has_more():
+            # What is mounted does not even fill the screen (answers shorter than estimated),
+            # so the person could not scroll up to load more.
+            self._loading = True
+            self.call_later(self.load_more)
+        held = self._held
+        if held is not None:
+            widget, edge, old_y, offset = held
+            for placement in result.placements:
+                if placement.widget is widget:
+                    region = placement.region
+                    y = region.bottom if edge == "bottom" else region.y
+                    if y != old_y:
+                        self._held = None
+                        scroll = max(0, min(y - offset, bottom - size.height))
+                        self.set_reactive(Widget.scroll_y, scroll)
+                        self.set_reactive(Widget.scroll_target_y, scroll)
+                        self.vertical_scrollbar.position = scroll
+                    break
+        return result
+
+    # -- trimming ---------------------------------------------------------------------------
 
     def _trim(self) -> None:
         """Drop the oldest blocks of a long live session (only while following the end)."""
@@ -264,4 +403,4 @@ class Transcript(VerticalScroll, can_focus=True):
     def on_more_block_pressed(self, event: MoreBlock.Pressed) -> None:
         """Load older entries."""
         event.stop()
-        self.load_more()
+        self.load_more(MORE_STEP)
