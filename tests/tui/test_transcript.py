@@ -1,17 +1,20 @@
 """The transcript stays cheap without losing anything: a few screens mounted at first, earlier
-entries loaded as the person scrolls up (keeping their place), old blocks of a live pane dropped
-but still reachable."""
+entries loaded as the person scrolls up (keeping their place), finished answers kept as text
+rather than parsed documents, old blocks of a live pane dropped but still reachable."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from rich.console import Console
+from rich.markdown import Markdown
 
 from agents.events import TurnEnded
 from tests.tui.conftest import make_workspace
 from tests.tui.fake_workspace import FakeEntry
 from tests.tui.helpers import RecordingDesk, plain, settled
 from tui.screens.main import MainScreen
-from tui.widgets.entries import MoreBlock, TextBlock
+from tui.widgets.entries import AssistantBlock, MarkdownLines, MoreBlock, TextBlock
 from tui.widgets.transcript import INITIAL_BLOCKS, KEEP_BLOCKS, MAX_BLOCKS, Transcript
 
 AGENT = "backend-architect"
@@ -74,6 +77,16 @@ async def test_a_short_first_chunk_fills_the_screen(tmp_path: Path) -> None:
         await settled(pilot, transcript)
         await settled(pilot, transcript)
         assert transcript.virtual_size.height >= 2 * transcript.scrollable_content_region.height
+
+
+def test_a_finished_answer_keeps_its_text_not_a_parsed_document() -> None:
+    block = AssistantBlock("# Title\n\nsome *text*")
+    content = block.content
+    assert isinstance(content, MarkdownLines)
+    console = Console(width=60, color_system=None)
+    first = console.render_lines(content)
+    assert not any(isinstance(value, Markdown) for value in vars(content).values())
+    assert console.render_lines(content) == first  # the same lines, from the cache
 
 
 async def test_trimmed_blocks_stay_reachable(tmp_path: Path) -> None:

@@ -198,13 +198,12 @@ async def test_payloads_in_file_view_and_markdown_links(tmp_path: Path) -> None:
 
 def test_links_in_assistant_markdown_are_printed_not_clickable() -> None:
     from rich.console import Console
-    from rich.markdown import Markdown
 
-    from tui.widgets.entries import AssistantBlock
+    from tui.widgets.entries import AssistantBlock, MarkdownLines
 
     block = AssistantBlock("see [the docs](file:///etc/passwd) and <https://x.test>")
     markdown = block.content
-    assert isinstance(markdown, Markdown)
+    assert isinstance(markdown, MarkdownLines)  # rendered through rich.markdown
     console = Console(width=80, color_system="truecolor", force_terminal=True)
     segments = list(console.render(markdown))
     assert all(seg.style is None or seg.style.link is None for seg in segments)

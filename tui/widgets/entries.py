@@ -2,11 +2,16 @@
 
 Every block renders untrusted text as plain, sanitised content. Assistant text is shown cheaply
 while it streams (a tail of the buffer) and as Rich Markdown once finished; links in it are
-printed with their target, never made clickable. Tool calls are one line and expand on demand.
+printed with their target, never made clickable. A finished answer keeps only its text: the
+Markdown is parsed when the block is laid out at a width, rendered to lines and dropped (see
+:class:`MarkdownLines`). Tool calls are one line and expand on demand.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
 from textual import events
 from textual.content import Content
 from textual.message import Message
@@ -16,6 +21,9 @@ from agents.proposal import RISK_FLAGS
 from agents.sanitize import sanitize
 from tui.widgets.messages import ReviewRequested
 from tui.widgets.safe import tail, untrusted
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 #: Risk flags worth a line in the transcript; the review screen states every flag.
 BLOCK_FLAGS = frozenset(
@@ -52,6 +60,37 @@ class TextBlock(Static):
         self.update(Content.assemble((f"{mark} ", "bold"), untrusted(text)))
 
 
+class MarkdownLines:
+    """Assistant text as a Rich renderable: rendered as Markdown once per width and kept as
+    lines. The parsed document (a token tree many times the size of the text) is dropped right
+    after, so a block costs its text and, once laid out, its lines at the current width.
+    """
+
+    def __init__(self, text: str) -> None:
+        # Imported now, when a finished answer is mounted (after the first frame), rather than
+        # when its pane is first shown: markdown-it and pygments take ~50 ms to import.
+        import rich.markdown  # noqa: F401
+
+        self.text = text
+        self._width = 0
+        self._lines: list[list[Segment]] = []
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width != self._width or not self._lines:
+            self._lines = self._render(console, options.update(height=None))
+            self._width = options.max_width
+        new_line = Segment.line()
+        for line in self._lines:
+            yield from line
+            yield new_line
+
+    def _render(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
+        from rich.markdown import Markdown
+
+        document = Markdown(sanitize(self.text), hyperlinks=False, code_theme="ansi_dark")
+        return console.render_lines(document, options, pad=False, new_lines=False)
+
+
 class AssistantBlock(Static):
     """Assistant text: a cheap tail while streaming, Markdown once finished."""
 
@@ -71,11 +110,7 @@ class AssistantBlock(Static):
         if streaming:
             self.update(untrusted(tail(text, STREAM_TAIL_LINES)))
         else:
-            # Imported here: rich.markdown pulls in markdown-it and pygments, which the first
-            # frame does not need.
-            from rich.markdown import Markdown
-
-            self.update(Markdown(sanitize(text), hyperlinks=False, code_theme="ansi_dark"))
+            self.update(MarkdownLines(text))
 
 
 class ToolBlock(Static, can_focus=True):
