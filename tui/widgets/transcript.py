@@ -25,6 +25,7 @@ from tui.widgets.entries import (
     ProposalBlock,
     TextBlock,
     ToolBlock,
+    is_long,
 )
 from tui.widgets.facade import EntryLike
 
@@ -39,6 +40,8 @@ MORE_STEP = 100
 #: stay one scroll or "earlier entries" press away), so a long session keeps a bounded DOM.
 MAX_BLOCKS = 150
 KEEP_BLOCKS = 100
+#: Lines a folded long answer shows (head, note, tail, margin), for the estimate below.
+_FOLDED_LINES = 150
 
 
 def estimated_lines(entry: EntryLike, width: int = 100) -> int:
@@ -51,6 +54,8 @@ def estimated_lines(entry: EntryLike, width: int = 100) -> int:
     if kind == "proposal":
         return 16
     text = entry.text
+    if kind == "assistant" and is_long(text):
+        return _FOLDED_LINES
     lines = max(text.count("\n") + 1, len(text) // max(20, width))
     return lines + 1 if kind in ("assistant", "user") else lines  # their margin
 
@@ -383,6 +388,20 @@ class Transcript(VerticalScroll, can_focus=True):
                         self.vertical_scrollbar.position = scroll
                     break
         return result
+
+    def on_assistant_block_toggle_requested(self, event: AssistantBlock.ToggleRequested) -> None:
+        """Expand a long answer where it stands, or fold it keeping the next line in place."""
+        event.stop()
+        block = event.block
+        if block.folded:
+            self.release_anchor()  # the head stays put even while following the end
+        else:
+            self._hold(block, "bottom")
+        block.toggle()
+        self.call_after_refresh(self._release_hold)
+
+    def _release_hold(self) -> None:
+        self._held = None
 
     # -- trimming ---------------------------------------------------------------------------
 
