@@ -291,3 +291,27 @@ async def test_a_failed_decision_releases_the_hold_and_says_why(tmp_path: Path) 
         await pilot.press("y")
         await until(pilot, lambda: "queue is gone" in app.note_text())
         assert not screen.holds
+
+
+async def test_next_pending_reveals_a_proposal_older_than_what_is_mounted(
+    tmp_path: Path,
+) -> None:
+    from tests.tui.fake_workspace import FakeEntry
+
+    ws = make_workspace(tmp_path)
+    ws.add_proposal(edit_proposal("backend-architect", "backend/app.py", BEFORE, AFTER))
+    rt = ws.runtime("backend-architect")
+    rt.entries.extend(FakeEntry("notice", f"later line {i}") for i in range(600))
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        transcript = screen.pane(0).transcript
+        assert not transcript.query(ProposalBlock)  # 600 entries newer than it: not mounted
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: isinstance(screen.focused, ProposalBlock))
+        focused = screen.focused
+        assert isinstance(focused, ProposalBlock) and focused.proposal_id == "p-0000000001"
+        await pilot.press("y")
+        await until(pilot, lambda: len(decisions(ws)) == 1)

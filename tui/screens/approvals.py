@@ -136,11 +136,15 @@ class ApprovalActions(DeskBase):
             return
         self.switch_to(index)
         transcript = self.pane(index).transcript
-        for block in transcript.query(ProposalBlock):
-            if block.proposal_id == proposal.id:
-                block.focus()
-                transcript.scroll_to_widget(block, animate=False)
-                break
+        block = transcript.reveal(proposal.id)  # mounts it if it is older than what is shown
+        if block is not None:
+
+            def show() -> None:
+                if block.is_attached:
+                    block.focus()
+                    transcript.scroll_to_widget(block, animate=False)
+
+            self.call_after_refresh(show)
 
     @work(group="decide", exit_on_error=False)
     async def decide(self, proposal_id: str, decision: Decision) -> None:

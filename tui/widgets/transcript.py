@@ -327,6 +327,20 @@ class Transcript(VerticalScroll, can_focus=True):
 
         self.call_later(loaded)
 
+    def reveal(self, proposal_id: str) -> ProposalBlock | None:
+        """The block of ``proposal_id``, mounting the entries down to it when it is older than
+        what is mounted; None when no entry shows it."""
+        block = self._proposals.get(proposal_id)
+        if block is not None:
+            return block
+        first = self._index_of_first_block()
+        for i in range(first - 1, -1, -1):
+            meta = self._entries[i].meta
+            if self._entries[i].kind == "proposal" and meta.get("proposal_id") == proposal_id:
+                self.load_more(step=first - i)
+                return self._proposals.get(proposal_id)
+        return None
+
     def _loaded(self) -> None:
         self._loading = False
         self._held = None
