@@ -8,10 +8,13 @@ its first frame.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 from agents import __version__
 
@@ -29,6 +32,8 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser; subcommand arguments are added by their modules."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="agentdesk",
         description="Supervise a team of AI coding agents in one repository.",
@@ -48,6 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     names = {name for name, _module, _help in SUBCOMMANDS}
     if not args_list or (args_list[0] not in names and not args_list[0].startswith("-")):
+        if len(args_list) <= 1 and not any(a.startswith("-") for a in args_list):
+            # `agentdesk` / `agentdesk PATH`: straight to the desk, without building the
+            # parser (argparse and every subcommand's module cost ~15 ms of the first frame).
+            from tui.commands import desk_cmd
+
+            return desk_cmd.open_desk(args_list[0] if args_list else ".")
         args_list = ["desk", *args_list]  # `agentdesk` and `agentdesk PATH` open the desk
     parser = build_parser()
     args = parser.parse_args(args_list)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,31 @@ def test_bare_and_path_arguments_open_the_desk(
 ) -> None:
     seen: list[str] = []
 
-    def fake_run(args: argparse.Namespace) -> int:
-        seen.append(args.path)
+    def fake_open(given: str) -> int:
+        seen.append(given)
         return 7
 
-    monkeypatch.setattr(desk_cmd, "run", fake_run)
+    monkeypatch.setattr(desk_cmd, "open_desk", fake_open)
     assert cli.main(argv) == 7
     assert seen == [path]
+
+
+def test_the_plain_desk_command_line_skips_argparse() -> None:
+    """``agentdesk`` and ``agentdesk PATH`` go straight to the desk: the parser and every
+    subcommand's module are not imported before the first frame."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tui import cli\n"
+        "from tui.commands import desk_cmd\n"
+        "desk_cmd.open_desk = lambda path: print(path) or 0\n"
+        "cli.main(['some/repo'])\n"
+        "print('argparse' in sys.modules, 'tui.commands.run_cmd' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["some/repo", "False", "False"]
 
 
 def test_subcommands_still_win(monkeypatch: pytest.MonkeyPatch) -> None:

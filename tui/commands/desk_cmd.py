@@ -7,10 +7,12 @@ imported: the workspace (agent files, queue, conversations) opens in a thread af
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 NAME = "desk"
 HELP = "open the desk (the default command)"
@@ -49,7 +51,13 @@ def first_frame_config() -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run the desk until the person quits; 0 on a clean quit, 2 when PATH cannot be opened."""
-    root = Path(args.path).expanduser()
+    return open_desk(args.path)
+
+
+def open_desk(path: str) -> int:
+    """``agentdesk [PATH]`` itself (:func:`tui.cli.main` calls it directly, without argparse,
+    when the command line is just that)."""
+    root = Path(path).expanduser()
     if not root.is_dir():
         print(f"agentdesk: {root}: not a directory", file=sys.stderr)
         return 2

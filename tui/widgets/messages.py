@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from agents.events import Event
+if TYPE_CHECKING:  # the engine's events load after the desk's first frame
+    from agents.events import Event
 
 
 @dataclass
