@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from agents.events import Event, ProposalApplied, ProposalCreated, ProposalFailed
@@ -22,6 +21,7 @@ from agents.proposal import Decision
 from agents.scripted.server import ScriptedServer
 from agents.workspace import Workspace
 from tests.engine.repo_fixture import agentdesk_env, git, make_repo
+from tests.engine.review_helpers import until as _until
 
 READ = {"tool_use": {"name": "Read", "input": {"file_path": "backend/app.py"}}}
 EDIT = {
@@ -52,13 +52,6 @@ def _workspace(repo: Path, server: ScriptedServer, home: Path) -> Workspace:
         assert rt.session is not None
         rt.session.retry_policy = RetryPolicy(max_attempts=2, base_s=0.01, cap_s=0.02)
     return ws
-
-
-async def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.02)
 
 
 async def test_t14_overwriting_the_persons_uncommitted_edit_asks_and_keeps_it(

@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from agents.events import Event, ProposalCreated, RetryScheduled
-from agents.llm import RetryPolicy
 from agents.proposal import Decision
 from agents.scripted.server import ScriptedServer
 from agents.workspace import Workspace
 from tests.engine.repo_fixture import agentdesk_env, make_repo
-
-EDIT = {
-    "tool_use": {
-        "name": "Edit",
-        "input": {"file_path": "backend/app.py", "old_string": '"OLD"', "new_string": '"NEW"'},
-    }
-}
-READ = {"tool_use": {"name": "Read", "input": {"file_path": "backend/app.py"}}}
-
-
-def _workspace(repo: Path, server: ScriptedServer, home: Path) -> Workspace:
-    env = agentdesk_env(server.base_url, home)
-    ws = Workspace.open(repo, env=env)
-    for rt in ws.runtimes:
-        assert rt.session is not None
-        rt.session.retry_policy = RetryPolicy(max_attempts=3, base_s=0.01, cap_s=0.05)
-    return ws
-
-
-async def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
+from tests.engine.review_helpers import EDIT, READ
+from tests.engine.review_helpers import open_ws as _workspace
+from tests.engine.review_helpers import until as _until
 
 
 def _valid_conversation(messages: list[dict[str, Any]]) -> None:
