@@ -165,15 +165,15 @@ def _read_jsonl(path: Path, *, tail: int | None = None) -> list[Any]:
         raw = path.read_bytes()
     except OSError:
         return []
-    lines = raw.decode("utf-8", "surrogatepass").splitlines()
+    # Records end at b"\n" only: json.dumps(ensure_ascii=False) writes U+2028 and friends raw,
+    # and str.splitlines() would cut a record there (both halves then lost).
+    lines = [line for line in raw.split(b"\n") if line.strip()]
     if tail is not None:
         lines = lines[-tail:]
     out = []
     for line in lines:
-        if not line.strip():
-            continue
         try:
-            out.append(json.loads(line))
+            out.append(json.loads(line.decode("utf-8", "surrogatepass")))
         except ValueError:
             continue
     return out

@@ -327,3 +327,14 @@ def test_opening_reads_no_conversation_and_only_the_shown_tail_of_entries(
     assert rt.entries[-1].text == f"entry {MAX_ENTRIES + 49}"
     assert rt.session is not None and rt.session.messages[0]["role"] == "user"
     assert calls == ["load"]
+
+
+def test_messages_with_unicode_line_separators_survive_a_reload(tmp_path: Path) -> None:
+    """U+2028, U+2029 and U+0085 are written raw in JSON lines; reading must not split there."""
+    from agents.transcript import TranscriptStore
+
+    store = TranscriptStore(tmp_path / "state", "backend-architect")
+    texts = ["a\u2028b", "x\x85y", "p\u2029q", "ok"]
+    for text in texts:
+        store.append_message({"role": "user", "content": text})
+    assert [m["content"] for m in store.load_messages()] == texts
