@@ -24,11 +24,10 @@ LARGE_LINES = 500
 
 
 def _added_text(diff: str) -> str:
-    return "\n".join(
-        line[1:]
-        for line in diff.splitlines()
-        if line.startswith("+") and not line.startswith("+++")
-    )
+    # Split on "\n" only, as diffs.render joined it: str.splitlines() would also break at
+    # U+0085/U+2028/U+2029 (hiding what follows them), and the two header lines are skipped by
+    # position, so an added line that starts with "++" is still checked.
+    return "\n".join(line[1:] for line in diff.split("\n")[2:] if line.startswith("+"))
 
 
 def file_proposal(

@@ -143,6 +143,18 @@ def test_hidden_characters_and_untrusted_read_flags(ctx: ToolContext) -> None:
     assert "after_untrusted_read" in p.flags
 
 
+@pytest.mark.parametrize(
+    "content",
+    ["x = 1\x85\u202eevil\n", "y\u2028\u200bz\n", "++\u202ei;\n", "a = 1\x1c\n"],
+)
+def test_hidden_chars_after_a_unicode_line_break_or_a_plus_plus_line(
+    ctx: ToolContext, content: str
+) -> None:
+    """U+0085/U+2028 inside an added line, or a line starting "++", must not hide the rest."""
+    p = propose(ctx, "Write", {"file_path": "backend/t.py", "content": content})
+    assert "hidden_chars" in p.flags
+
+
 def test_large_flag(ctx: ToolContext) -> None:
     p = propose(ctx, "Write", {"file_path": "backend/big.txt", "content": "a\n" * 600})
     assert "large" in p.flags
