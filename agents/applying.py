@@ -107,10 +107,9 @@ class ChangeApplier:
             raise
 
     async def _run_command(self, rt: AgentRuntime, proposal: Proposal) -> ToolOutcome:
-        from agents.tools.bash import run_command
+        from agents.tools.bash import run_command, timeout_seconds
 
-        timeout_ms = proposal.input.get("timeout")
-        timeout_s = min(float(timeout_ms) / 1000.0, 600.0) if timeout_ms else 120.0
+        timeout_s = timeout_seconds(proposal.input)
         self._mark(proposal.id, "approved")
         try:
             outcome = await run_command(proposal.command or "", cwd=self.root, timeout_s=timeout_s)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from agents.diffs import split_lines as split_lines  # the one splitter, re-exported
+
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -67,17 +69,6 @@ NOT_AGENTS = frozenset(
 )
 #: Words that, alone after ``@agent``, say "not done yet" and are dropped when completing.
 STATUS_WORDS = frozenset({"", "pending", "in progress", "todo", "to do", "not started", "wip"})
-
-
-def split_lines(text: str) -> list[str]:
-    """Split on ``\\n`` keeping each line's ending; ``"".join`` gives ``text`` back exactly."""
-    if not text:
-        return []
-    parts = text.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
 
 
 def content(line: str) -> str:

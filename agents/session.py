@@ -274,15 +274,12 @@ class AgentSession:
         client = await self.client_factory()
         self.rt.emit(TurnStarted(self.rt.name, turn))
         self.rt.set_state("working")
-        buffer: list[str] = []
 
         def on_text(text: str) -> None:
-            buffer.append(text)
             self.rt.streaming_text += text
             self.rt.emit(TextDelta(self.rt.name, text))
 
         def call() -> Awaitable[Any]:
-            buffer.clear()
             self.rt.streaming_text = ""
             return stream_turn(
                 client,
