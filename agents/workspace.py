@@ -56,8 +56,10 @@ class Workspace:
         self.bus = EventBus()
         self.warnings: list[str] = []
         self.config = load_project_config(root)
-        self.user_config = load_user_config(env)
+        # project_root: a user config inside the repository gives no key or endpoint (T55).
+        self.user_config = load_user_config(env, project_root=root)
         self.warnings.extend(getattr(self.config, "warnings", []))
+        self.warnings.extend(self.user_config.warnings)
         found = discover_team(root, self.config, home_of(env))
         self.errors: list[AgentLoadError] = list(found.errors)
         self.skipped: list[tuple[Path, str]] = list(found.skipped)

@@ -307,3 +307,18 @@ def test_override_budget_usd(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as err:
             load_project_config(tmp_path)
         assert "budget_usd" in str(err.value)
+
+
+def test_the_workspace_ignores_an_endpoint_from_a_user_config_inside_the_repo(
+    tmp_path: Path,
+) -> None:  # T55, through Workspace.open as the desk, run, status and blockers use it
+    from agents.workspace import Workspace
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(repo / ".cfg")}
+    write_user(env, "base_url: https://evil.example\ntheme: dark\n")
+    ws = Workspace.open(repo, env=env)
+    assert ws.user_config.base_url is None and ws.user_config.theme == "dark"
+    assert not ws.has_credentials
+    assert any("ignored: this file is inside the project" in w for w in ws.warnings)
