@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from tests.tui.conftest import make_workspace
 from tests.tui.fake_workspace import FakeRuntime, edit_proposal, make_definition
-from tests.tui.helpers import RecordingDesk, plain
+from tests.tui.helpers import RecordingDesk, plain, until
 from tui.screens.file_view import FileScreen, read_for_view
 from tui.screens.main import MainScreen
 from tui.widgets.domain_tree import DomainTree
@@ -147,3 +147,35 @@ async def test_applied_but_uncommitted_until_the_commit_lands(tmp_path: Path) ->
             if tree.badges.get("backend/app.py") == "modified":
                 break
         assert tree.badges["backend/app.py"] == "modified"
+
+
+async def test_one_commit_for_a_whole_turn_clears_every_applied_badge(tmp_path: Path) -> None:
+    """commit_mode 'turn' names every proposal of the turn in one Committed ("p-1,p-2")."""
+    from agents.events import Committed, ProposalApplied
+
+    ws = make_workspace(tmp_path)
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        ws.bus.emit(ProposalApplied("backend-architect", "p-1", ("backend/a.py",)))
+        ws.bus.emit(ProposalApplied("backend-architect", "p-2", ("backend/b.py",)))
+        await until(pilot, lambda: len(screen.uncommitted) == 2)  # type: ignore[attr-defined]
+        ws.bus.emit(Committed("backend-architect", "p-1,p-2", "abc123", ("backend/a.py",)))
+        await until(pilot, lambda: not screen.uncommitted)  # type: ignore[attr-defined]
+
+
+async def test_a_commit_that_lands_while_the_pane_is_held_is_not_lost(tmp_path: Path) -> None:
+    from agents.events import Committed, ProposalApplied
+
+    ws = make_workspace(tmp_path)
+    app = RecordingDesk(ws)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        ws.bus.emit(ProposalApplied("backend-architect", "p-1", ("backend/a.py",)))
+        await until(pilot, lambda: bool(screen.uncommitted))  # type: ignore[attr-defined]
+        screen.hold(0)  # type: ignore[attr-defined]  # the next approval is being written
+        ws.bus.emit(Committed("backend-architect", "p-1", "abc123", ("backend/a.py",)))
+        await until(pilot, lambda: not screen.uncommitted)  # type: ignore[attr-defined]
+        assert screen.holds  # type: ignore[attr-defined]

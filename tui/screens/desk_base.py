@@ -147,9 +147,14 @@ class DeskBase(Screen[None]):
             self._bindings_shown = shown
             self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="file-status", exit_on_error=False)
     def refresh_file_badges(self) -> None:
-        """Git status (blocking) in a thread, then the tree badges on the UI thread."""
+        """Git status (blocking) in a thread, then the tree badges on the UI thread; nothing
+        when no tree is mounted (its column hidden: mounting it refreshes the badges)."""
+        if self.query(DomainTree):
+            self._file_badges()
+
+    @work(thread=True, exclusive=True, group="file-status", exit_on_error=False)
+    def _file_badges(self) -> None:
         try:
             status = dict(self.workspace.file_status())
         except Exception:  # git missing or broken: the tree simply shows no git badges

@@ -56,16 +56,17 @@ class EngineEvents(DeskBase):
         if index is not None and index in self.holds and isinstance(event, _RELEASE_EVENTS):
             self.release(index)  # the pane itself follows one frame later
             released = True
-        elif index is not None and self._held(index, event):
-            return
-        if index is not None and not released:
+        # A held pane draws nothing until the apply ends; bookkeeping and notices go on.
+        held = not released and index is not None and self._held(index, event)
+        draw = not held and not released
+        if index is not None and draw:
             rt = self.workspace.runtimes[index]
             if isinstance(event, _TRANSCRIPT_EVENTS):
                 self._sync_pane(index)
             else:
                 self.pane(index).update_header(rt)
         if isinstance(event, _PROPOSAL_EVENTS):
-            self._proposal_event(event)
+            self._proposal_event(event, index, draw=draw, held=held)
         if isinstance(event, _PROGRESS_EVENTS):
             self._progress_event(event)
         if isinstance(event, ev.RecoveryReport):
@@ -77,26 +78,33 @@ class EngineEvents(DeskBase):
                 timeout=8,
                 markup=False,
             )
-        self.refresh_summary()
+        if draw:
+            self.refresh_summary()
 
     def _held(self, index: int, event: ev.Event) -> bool:
         """Whether ``event`` waits: an approval holds its pane until the apply ends."""
         if isinstance(event, ev.ProposalDecided) and event.decision == "approve":
-            self.hold(index)  # approved from elsewhere (the review screen holds it too)
+            self.hold(index)  # approved without ApprovalActions.decide (e.g. headless)
             return True
         return index in self.holds  # the release shows everything the held events changed
 
-    def _proposal_event(self, event: ev.Event) -> None:
+    def _proposal_event(
+        self, event: ev.Event, index: int | None, *, draw: bool, held: bool
+    ) -> None:
         if isinstance(event, ev.ProposalApplied):
             for rel in event.paths:
                 self.uncommitted[rel] = event.proposal_id
         elif isinstance(event, ev.Committed):
+            done = set(event.proposal_id.split(","))  # one commit per turn names every id
             self.uncommitted = {
-                rel: pid for rel, pid in self.uncommitted.items() if pid != event.proposal_id
+                rel: pid for rel, pid in self.uncommitted.items() if pid not in done
             }
-        for i in range(len(self.workspace.runtimes)):
-            self.pane(i).transcript.refresh_proposals()
-        self.refresh_file_badges()
+        if draw:  # a proposal's block is in its own agent's pane
+            panes = range(len(self.workspace.runtimes)) if index is None else (index,)
+            for i in panes:
+                self.pane(i).transcript.refresh_proposals()
+        if not held:
+            self.refresh_file_badges()
         if isinstance(event, ev.ProposalCreated):
             self._announce(event)
         elif isinstance(event, ev.ProposalFailed):
