@@ -20,6 +20,7 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 import themes as _bundled_package
+from agents.user_config import user_config_path
 
 DEFAULT_THEME = "agentdesk-dusk"
 MAX_THEME_BYTES = 64 * 1024
@@ -68,10 +69,8 @@ def bundled_dir() -> Path:
 
 
 def user_dir(env: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_CONFIG_HOME/agentdesk/themes`` (default ``~/.config/agentdesk/themes``)."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".config")
-    return Path(base) / "agentdesk" / "themes"
+    """``themes/`` beside the user config (``~/.config/agentdesk/themes`` by default)."""
+    return user_config_path(os.environ if env is None else env).parent / "themes"
 
 
 def parse_theme(data: object, path: Path) -> Theme:

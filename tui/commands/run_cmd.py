@@ -105,7 +105,7 @@ async def _run(args: argparse.Namespace) -> int:
     if rt.state == "blocked":  # the agent did what it could and waits for an answer
         print(f"agentdesk run: {args.agent} waits for an answer to its blocker", file=sys.stderr)
         return 0
-    reason = session.last_error or rt.state_detail or rt.state
+    reason = sanitize(session.last_error or rt.state_detail or rt.state)  # may quote the server
     print(f"agentdesk run: {args.agent} did not finish: {reason}", file=sys.stderr)
     return 1
 

@@ -106,7 +106,7 @@ class ReviewScreen(ReviewBase):
         widgets: list[Widget] = []
         for fi, fd in enumerate(self.files):
             cursor = owner[1] if owner is not None and owner[0] == fi else None
-            header = Content.assemble(("▌ ", "$accent"), (fd.rel, "bold"))
+            header = Content.assemble(("▌ ", "$accent"), untrusted(fd.rel, "bold"))
             widgets.append(Static(header, markup=False, classes="file-header"))
             if self.split_view:
                 left, right = split(fd, selecting=self.selecting, cursor=cursor)

@@ -21,6 +21,7 @@ from agents.proposal import Decision, FileChange, Proposal
 from agents.sanitize import has_hidden, sanitize
 from tui.widgets.diff_view import FileDiff
 from tui.widgets.facade import WorkspaceLike
+from tui.widgets.safe import untrusted
 
 ReviewResult = tuple[str, Decision] | None
 _SECRET_MARKERS = ("ANTHROPIC", "API_KEY", "TOKEN", "SECRET", "PASSWORD")
@@ -149,7 +150,7 @@ class ReviewBase(Screen[ReviewResult]):
             Static(
                 Content.assemble(
                     ("Editing ", "bold"),
-                    (rel, "bold $accent"),
+                    untrusted(rel, "bold $accent"),
                     ("  ctrl+s keeps the edit · esc drops it", "dim"),
                 ),
                 markup=False,

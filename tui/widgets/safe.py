@@ -8,7 +8,6 @@ holding the sanitised text as plain characters, so no span comes from the text i
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from agents.sanitize import sanitize, sanitize_command
 
@@ -46,22 +45,3 @@ def tail(text: str, max_lines: int) -> str:
         if pos < 0:
             return text
     return text[pos + 1 :]
-
-
-class SafeStatic(Static):
-    """A Static that never parses markup; :meth:`show` sanitises untrusted text."""
-
-    def __init__(
-        self,
-        content: Content | str = "",
-        *,
-        id: str | None = None,  # noqa: A002
-        classes: str | None = None,
-    ) -> None:
-        if isinstance(content, str):
-            content = untrusted(content)
-        super().__init__(content, id=id, classes=classes, markup=False)
-
-    def show(self, text: str, style: str = "") -> None:
-        """Display untrusted ``text``."""
-        self.update(untrusted(text, style))
