@@ -129,7 +129,7 @@ def test_proc_sampling_of_this_process() -> None:
     pid = os.getpid()
     assert common.cpu_seconds(pid) > 0
     assert 5 < common.rss_mib(pid) < 10_000
-    assert common.context_switches(pid) >= 0
+    assert common.context_switches(pid) > 0  # this process has certainly slept
     assert common.alive(pid)
     assert not common.alive(2**22 + 12345)
 

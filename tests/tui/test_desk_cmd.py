@@ -45,11 +45,14 @@ def test_the_plain_desk_command_line_skips_argparse() -> None:
     assert out.stdout.split() == ["some/repo", "False", "False"]
 
 
-def test_subcommands_still_win(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(desk_cmd, "run", lambda args: pytest.fail("desk must not open"))
+def test_subcommands_still_win(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    never = lambda *a: pytest.fail("desk must not open")  # noqa: E731
+    monkeypatch.setattr(desk_cmd, "run", never)
+    monkeypatch.setattr(desk_cmd, "open_desk", never)
     with pytest.raises(SystemExit) as info:
         cli.main(["--version"])
     assert info.value.code == 0
+    assert cli.main(["status", str(tmp_path / "nope")]) == 2  # status, not a desk on "status"
 
 
 def test_missing_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

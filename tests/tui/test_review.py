@@ -196,7 +196,9 @@ async def test_edit_in_external_editor(tmp_path: Path, monkeypatch: pytest.Monke
 async def test_failing_external_editor_drops_the_edit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("EDITOR", f"{sys.executable} -c 'import sys; sys.exit(3)'")
+    script = tmp_path / "failing_editor.py"  # changes the file, then fails: the change is dropped
+    script.write_text("import sys\nopen(sys.argv[1], 'a').write('# half done\\n')\nsys.exit(3)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
     _ws, app = await open_review(
         tmp_path, edit_proposal("backend-architect", "backend/app.py", BEFORE, AFTER)
     )
