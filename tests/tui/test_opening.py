@@ -10,19 +10,12 @@ from pathlib import Path
 from tests.tui.conftest import make_workspace
 from tests.tui.fake_workspace import FakeUserConfig
 from tests.tui.helpers import RecordingDesk, screen_text
+from tests.tui.helpers import until as _until
 from tui.app import OpenFailed
 from tui.screens.main import MainScreen
 from tui.screens.opening import OpeningScreen
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-async def _until(pilot: object, check: object, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if check():  # type: ignore[operator]
-            return
-        await pilot.pause(0.02)  # type: ignore[attr-defined]
-    raise AssertionError("condition not met in time")
 
 
 async def test_opening_screen_first_then_the_desk(tmp_path: Path) -> None:
